@@ -1,0 +1,92 @@
+import { type Static, type TObject, Type } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { InvalidConfigError } from './errors.ts'
+
+const Port = (description: string, defaultPort: number) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description })
+const Millis = (description: string, defaultMs: number, maximum = 600_000) =>
+  Type.Integer({ minimum: 0, maximum, default: defaultMs, description })
+
+/** Environment every service built on @zdd/lifecycle reads. Services extend it with their own fields. */
+export const LifecycleEnv = Type.Object({
+  PORT: Port('TCP port for traffic, 0-65535', 8080),
+  MANAGEMENT_PORT: Port('TCP port for /livez, /readyz, /metrics; must differ from PORT', 9090),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to bind; 0.0.0.0 in a pod' }),
+  APP_VERSION: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$',
+    default: '0.0.0-dev',
+    description: 'version shown in x-served-by and metrics, e.g. v2 or 1.4.0',
+  }),
+  POD_NAME: Type.String({
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$',
+    default: 'local',
+    description: 'pod name shown in x-served-by (downward API metadata.name)',
+  }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
+  ),
+  SHUTDOWN_DELAY_MS: Millis('time to keep serving after SIGTERM while routers stop sending traffic', 0),
+  SHUTDOWN_TIMEOUT_MS: Millis(
+    'hard deadline from SIGTERM to exit; keep it below the pod grace period',
+    25_000,
+  ),
+  REQUEST_TIMEOUT_MS: Millis('longest a request may take before the server answers 408', 10_000),
+  KEEP_ALIVE_TIMEOUT_MS: Millis('idle keep-alive time; keep it above the load balancer idle timeout', 72_000),
+  SHUTDOWN_MODE: Type.Union([Type.Literal('graceful'), Type.Literal('unprepared')], {
+    default: 'graceful',
+    description: 'graceful, or unprepared (CONTROL ONLY: closes on SIGTERM like most code in the wild)',
+  }),
+  MANAGEMENT_CONTROLS: Type.Boolean({
+    default: false,
+    description: 'true enables POST /control/{readiness,liveness}/{fail,restore} on the management port',
+  }),
+})
+export type LifecycleConfig = Static<typeof LifecycleEnv>
+
+type Env = Record<string, string | undefined>
+
+/**
+ * Reads the schema's fields from the environment, applies defaults, converts strings to the schema's types
+ * and validates. Every bad variable is reported at once, named, with the value seen and what is expected.
+ * The result is frozen: configuration is read once at boot.
+ */
+export function loadConfig<S extends TObject>(schema: S, env: Env = process.env): Readonly<Static<S>> {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(schema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') raw[key] = value
+  }
+  const value = Value.Convert(schema, Value.Default(schema, raw)) as Record<string, unknown>
+  const problems = new Map<string, string>()
+  for (const error of Value.Errors(schema, value)) {
+    const key = error.path.replace(/^\//, '').split('/')[0] ?? error.path
+    if (problems.has(key)) continue
+    const property = schema.properties[key] as { description?: string } | undefined
+    const seen = key in raw ? `got ${JSON.stringify(raw[key])}` : 'not set'
+    const hint = property?.description ? `: ${property.description}` : ''
+    problems.set(key, `  - ${key} (${seen}): ${error.message.toLowerCase()}${hint}`)
+  }
+  for (const [key, message] of crossFieldProblems(value)) if (!problems.has(key)) problems.set(key, message)
+  if (problems.size > 0) throw new InvalidConfigError([...problems.values()].join('\n'))
+  return Object.freeze(value) as Readonly<Static<S>>
+}
+
+function crossFieldProblems(value: Record<string, unknown>): Array<[string, string]> {
+  const problems: Array<[string, string]> = []
+  const { PORT, MANAGEMENT_PORT, SHUTDOWN_DELAY_MS, SHUTDOWN_TIMEOUT_MS } = value
+  if (typeof PORT === 'number' && PORT !== 0 && PORT === MANAGEMENT_PORT) {
+    problems.push(['MANAGEMENT_PORT', `  - MANAGEMENT_PORT (got ${PORT}): must differ from PORT`])
+  }
+  if (
+    typeof SHUTDOWN_DELAY_MS === 'number' &&
+    typeof SHUTDOWN_TIMEOUT_MS === 'number' &&
+    SHUTDOWN_TIMEOUT_MS <= SHUTDOWN_DELAY_MS
+  ) {
+    problems.push([
+      'SHUTDOWN_TIMEOUT_MS',
+      `  - SHUTDOWN_TIMEOUT_MS (got ${SHUTDOWN_TIMEOUT_MS}): must be above SHUTDOWN_DELAY_MS (${SHUTDOWN_DELAY_MS}) plus the longest request`,
+    ])
+  }
+  return problems
+}

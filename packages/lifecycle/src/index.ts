@@ -1,0 +1,7 @@
+export { type LifecycleConfig, LifecycleEnv, loadConfig } from './config.ts'
+export { serviceEnv } from './env.ts'
+export * as errors from './errors.ts'
+export type { ServiceMetrics } from './metrics.ts'
+export { runService } from './run.ts'
+export { createService, type Service, type ServiceContext, type ServiceDefinition } from './service.ts'
+export { LIFECYCLE_STATES, Lifecycle, type LifecycleState } from './state.ts'

@@ -1,0 +1,56 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import type { ServiceMetrics } from './metrics.ts'
+import type { Lifecycle } from './state.ts'
+
+/**
+ * The management server: probes and metrics on their own port, never routed by a Service or Ingress.
+ * `/livez` answers from the process alone, so a dependency outage can never get the pod restarted.
+ */
+export function createManagementServer(opts: {
+  lifecycle: Lifecycle
+  metrics: ServiceMetrics
+  logger: FastifyBaseLogger
+  controls: boolean
+}): FastifyInstance {
+  const { lifecycle, metrics, controls } = opts
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ server: 'management' }),
+    logController: new LogController({ disableRequestLogging: true }),
+  })
+
+  app.get('/livez', async (_request, reply) => {
+    const live = lifecycle.live
+    return reply.code(live ? 200 : 503).send({ status: live ? 'live' : 'not-live', state: lifecycle.state })
+  })
+
+  app.get('/readyz', async (_request, reply) => {
+    const readiness = lifecycle.readiness()
+    return reply.code(readiness.ready ? 200 : 503).send({
+      status: readiness.ready ? 'ready' : 'not-ready',
+      state: readiness.state,
+      forcedNotReady: readiness.forced,
+      checks: readiness.checks,
+    })
+  })
+
+  app.get('/metrics', async (_request, reply) => {
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics())
+  })
+
+  if (controls) {
+    // Parity with the talk's demo services: take a pod out of rotation, or get it restarted by its
+    // liveness probe, without a deploy. Off unless MANAGEMENT_CONTROLS=true.
+    for (const probe of ['readiness', 'liveness'] as const) {
+      for (const action of ['fail', 'restore'] as const) {
+        app.post(`/control/${probe}/${action}`, async (request) => {
+          const failing = action === 'fail'
+          if (probe === 'readiness') lifecycle.forceNotReady(failing)
+          else lifecycle.forceNotLive(failing)
+          request.log.warn({ probe, failing }, `control: ${probe} ${failing ? 'forced to fail' : 'restored'}`)
+          return { probe, failing }
+        })
+      }
+    }
+  }
+  return app
+}
