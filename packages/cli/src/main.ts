@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { demo } from './commands/demo.ts'
+import { UsageError } from './errors.ts'
+
+const HELP = `zdd — zero-downtime delivery of Fastify services, proven under load
+
+Commands:
+  demo rolling [options]   roll a 3-replica catalog v1 → v2 under load and count every request
+                           (zdd demo rolling --help for the options)
+  help                     this text
+
+Exit codes: 0 ok, 2 usage error, 3 requests were lost.`
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'demo':
+      return demo(rest)
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${HELP}\n`)
+      return command === undefined ? 2 : 0
+    default:
+      throw new UsageError(`unknown command "${command}"`)
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2))
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`zdd: ${err.message}\n`)
+    process.exitCode = 2
+  } else {
+    const { code, message } = err as Error & { code?: string }
+    process.stderr.write(`zdd: ${code ? `${code}: ` : ''}${message}\n`)
+    process.exitCode = 1
+  }
+}

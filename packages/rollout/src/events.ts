@@ -1,0 +1,51 @@
+import type { Clock } from './clock.ts'
+
+export type RolloutEventType =
+  | 'pod-created'
+  | 'pod-ready'
+  | 'pod-not-ready'
+  | 'pod-terminating'
+  | 'pod-sigterm'
+  | 'pod-sigkill'
+  | 'pod-exited'
+  | 'pod-restarted'
+  | 'endpoint-added'
+  | 'endpoint-removed'
+  | 'rollout-started'
+  | 'rollout-complete'
+  | 'load-started'
+  | 'load-stopped'
+
+export interface RolloutEvent {
+  tMs: number
+  type: RolloutEventType
+  pod?: string
+  version?: string
+  detail?: string
+}
+
+/** The rollout's timeline, for reports and for people watching. */
+export class EventLog {
+  readonly events: RolloutEvent[] = []
+  readonly #clock: Clock
+  readonly #listeners = new Set<(event: RolloutEvent) => void>()
+
+  constructor(clock: Clock) {
+    this.#clock = clock
+  }
+
+  record(event: Omit<RolloutEvent, 'tMs'>): void {
+    const full = { tMs: Math.round(this.#clock()), ...event }
+    this.events.push(full)
+    for (const listener of this.#listeners) listener(full)
+  }
+
+  subscribe(listener: (event: RolloutEvent) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  first(type: RolloutEventType): RolloutEvent | undefined {
+    return this.events.find((event) => event.type === type)
+  }
+}

@@ -1,0 +1,92 @@
+import { InvalidOptionError } from './errors.ts'
+import type { Strategy } from './strategy.ts'
+
+export interface RolloutOptions {
+  strategy: Strategy
+  replicas: number
+  rps: number
+  connections: number
+  propagationDelayMs: number
+  propagationJitterMs: number
+  /** SHUTDOWN_DELAY_MS given to prepared pods; must cover propagation for zero loss. */
+  shutdownDelayMs: number
+  unprepared: boolean
+  minReadyMs: number
+  preStopMs: number
+  terminationGracePeriodMs: number
+  probePeriodMs: number
+  warmupMs: number
+  tailMs: number
+  requestTimeoutMs: number
+  fromVersion: string
+  toVersion: string
+  /** The built service to run as pods, and the path the load hits. */
+  service: { name: string; entry: string; path: string; env?: Record<string, string> }
+}
+
+export const ROLLOUT_DEFAULTS = {
+  strategy: { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' },
+  replicas: 3,
+  rps: 200,
+  connections: 32,
+  propagationDelayMs: 1000,
+  propagationJitterMs: 250,
+  unprepared: false,
+  minReadyMs: 0,
+  preStopMs: 0,
+  terminationGracePeriodMs: 30_000,
+  probePeriodMs: 100,
+  warmupMs: 1500,
+  tailMs: 1500,
+  requestTimeoutMs: 5000,
+  fromVersion: 'v1',
+  toVersion: 'v2',
+} as const satisfies Partial<RolloutOptions>
+
+type Given = Partial<Omit<RolloutOptions, 'service'>> & Pick<RolloutOptions, 'service'>
+
+/** Fills defaults and rejects values that would make the run meaningless, naming the option. */
+export function resolveOptions(given: Given): RolloutOptions {
+  const merged = { ...ROLLOUT_DEFAULTS, ...dropUndefined(given) } as Omit<
+    RolloutOptions,
+    'shutdownDelayMs'
+  > & {
+    shutdownDelayMs?: number
+  }
+  const shutdownDelayMs =
+    merged.shutdownDelayMs ?? merged.propagationDelayMs + merged.propagationJitterMs + 500
+  const options: RolloutOptions = { ...merged, shutdownDelayMs }
+  const whole = (name: keyof RolloutOptions, min: number, max: number) => {
+    const value = options[name] as number
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidOptionError(name, `${value} must be a whole number from ${min} to ${max}`)
+    }
+  }
+  whole('replicas', 1, 20)
+  whole('rps', 1, 20_000)
+  whole('connections', 1, 1024)
+  whole('propagationDelayMs', 0, 60_000)
+  whole('propagationJitterMs', 0, 60_000)
+  whole('shutdownDelayMs', 0, 120_000)
+  whole('minReadyMs', 0, 120_000)
+  whole('preStopMs', 0, 120_000)
+  whole('terminationGracePeriodMs', 1, 600_000)
+  whole('probePeriodMs', 10, 60_000)
+  whole('warmupMs', 0, 600_000)
+  whole('tailMs', 0, 600_000)
+  whole('requestTimeoutMs', 10, 120_000)
+  if (options.propagationJitterMs > options.propagationDelayMs) {
+    throw new InvalidOptionError(
+      'propagationJitterMs',
+      `must not exceed propagationDelayMs (${options.propagationDelayMs})`,
+    )
+  }
+  if (options.fromVersion === options.toVersion) {
+    throw new InvalidOptionError('toVersion', `must differ from fromVersion ("${options.fromVersion}")`)
+  }
+  return options
+}
+
+function dropUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,14 @@
+import { createServer } from 'node:net'
+
+/** A port the OS just handed out on 127.0.0.1. Pods get their own, like pod IPs. */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  if (address === null || typeof address === 'string') throw new Error('no TCP address for a free port')
+  return address.port
+}

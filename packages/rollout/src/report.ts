@@ -1,0 +1,71 @@
+import type { BalancerStats } from './balancer.ts'
+import type { RolloutEvent } from './events.ts'
+import type { FailureKind, RequestRecord } from './load.ts'
+import type { Termination } from './pod.ts'
+
+export interface Tally {
+  total: number
+  ok: number
+  failed: number
+  failures: Partial<Record<FailureKind, number>>
+  versions: Record<string, number>
+}
+
+export interface RolloutReport extends Tally {
+  strategy: string
+  unprepared: boolean
+  durationMs: number
+  latencyMs: { p50: number; p99: number; max: number }
+  /** Requests sent before, during and after the rollout itself (ZERO_DOWNTIME.md §4: count per phase). */
+  phases: { before: Tally; during: Tally; after: Tally }
+  parameters: Record<string, unknown>
+  finalPods: Array<{ name: string; version: string; ready: boolean }>
+  terminations: Termination[]
+  balancer: BalancerStats
+  events: RolloutEvent[]
+}
+
+export function tally(records: Iterable<RequestRecord>): Tally {
+  const result: Tally = { total: 0, ok: 0, failed: 0, failures: {}, versions: {} }
+  for (const record of records) {
+    result.total += 1
+    if (record.failure) {
+      result.failed += 1
+      result.failures[record.failure] = (result.failures[record.failure] ?? 0) + 1
+    } else {
+      result.ok += 1
+    }
+    if (record.version) result.versions[record.version] = (result.versions[record.version] ?? 0) + 1
+  }
+  return result
+}
+
+/** Nearest-rank percentile of an unsorted list; 0 for an empty one. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[rank] ?? 0
+}
+
+export function latencySummary(records: readonly RequestRecord[]): RolloutReport['latencyMs'] {
+  const latencies = records.map((record) => record.latencyMs)
+  const round = (n: number) => Math.round(n * 100) / 100
+  return {
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    max: round(latencies.reduce((max, n) => Math.max(max, n), 0)),
+  }
+}
+
+export function splitPhases(
+  records: readonly RequestRecord[],
+  startMs: number,
+  endMs: number,
+): RolloutReport['phases'] {
+  return {
+    before: tally(records.filter((r) => r.tMs < startMs)),
+    during: tally(records.filter((r) => r.tMs >= startMs && r.tMs <= endMs)),
+    after: tally(records.filter((r) => r.tMs > endMs)),
+  }
+}
