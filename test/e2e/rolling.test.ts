@@ -64,7 +64,47 @@ test('rolling update with @zdd/lifecycle loses zero requests', async (t) => {
     assert.ok(term.durationMs >= 2000, `${term.pod} drained for its shutdown delay (${term.durationMs} ms)`)
   }
   assert.equal(r.phases.after.versions.v1 ?? 0, 0, 'no v1 response after the rollout completed')
+  assertDeploymentSemantics(r)
 })
+
+/** Replays the event log: surge and availability bounds held, endpoints followed pods after the propagation delay. */
+function assertDeploymentSemantics(r: RolloutReport): void {
+  const start = r.events.find((e) => e.type === 'rollout-started')?.tMs ?? 0
+  const end = r.events.find((e) => e.type === 'rollout-complete')?.tMs ?? 0
+  const live = new Set<string>()
+  const ready = new Set<string>()
+  let maxLive = 0
+  let minReady = Number.POSITIVE_INFINITY
+  const terminatingAt = new Map<string, number>()
+  const removalDelays: number[] = []
+  for (const e of r.events) {
+    const pod = e.pod ?? ''
+    if (e.type === 'pod-created') live.add(pod)
+    if (e.type === 'pod-ready') ready.add(pod)
+    if (e.type === 'pod-not-ready') ready.delete(pod)
+    if (e.type === 'pod-terminating') {
+      live.delete(pod)
+      ready.delete(pod)
+      terminatingAt.set(pod, e.tMs)
+    }
+    if (e.type === 'endpoint-removed' && terminatingAt.has(pod))
+      removalDelays.push(e.tMs - (terminatingAt.get(pod) ?? 0))
+    if (e.tMs >= start && e.tMs <= end) {
+      maxLive = Math.max(maxLive, live.size)
+      minReady = Math.min(minReady, ready.size)
+    }
+  }
+  // 3 replicas, maxSurge 25% → 1 (rounded up), maxUnavailable 25% → 0 (rounded down).
+  assert.ok(maxLive <= 4, `at most replicas + maxSurge pods at once (saw ${maxLive})`)
+  assert.ok(minReady >= 3, `never fewer than replicas - maxUnavailable ready pods (saw ${minReady})`)
+  assert.equal(removalDelays.length, 3)
+  for (const delay of removalDelays) {
+    assert.ok(
+      delay >= 650 && delay <= 1300 + 250,
+      `endpoint removed ${delay} ms after deletion (1000 ± 300 ms)`,
+    )
+  }
+}
 
 test('the same rolling update with the unprepared service loses requests (control)', async (t) => {
   const report = join(await scratch(t), 'report.json')

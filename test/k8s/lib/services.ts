@@ -1,0 +1,53 @@
+// What the manifests are checked against on the code side: each service's config schema (imported from the
+// built packages, so run `pnpm build` first) and what @zdd/lifecycle serves on which port (read from its
+// source, so renaming a probe route or a port variable breaks these tests, not a rollout).
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { CatalogEnv } from '@zdd/catalog'
+import { LifecycleEnv, type loadConfig } from '@zdd/lifecycle'
+
+export type EnvSchema = Parameters<typeof loadConfig>[0]
+
+/** Service (= its container's name) -> the env schema it validates at boot. Add each new service here. */
+export const SERVICE_SCHEMAS: Record<string, EnvSchema> = {
+  catalog: CatalogEnv,
+}
+
+// The drain, port and probe checks read lifecycle variables from these schemas: each must extend LifecycleEnv.
+for (const [service, schema] of Object.entries(SERVICE_SCHEMAS)) {
+  const missing = Object.keys(LifecycleEnv.properties).filter((key) => !(key in schema.properties))
+  if (missing.length > 0)
+    throw new Error(`the ${service} env schema lacks LifecycleEnv's ${missing.join(', ')}`)
+}
+
+const LIFECYCLE_SRC = fileURLToPath(new URL('../../../packages/lifecycle/src/', import.meta.url))
+
+/** GET routes of the management server, from `app.get('/path', ...)` calls in management.ts. */
+export const MANAGEMENT_ROUTES: ReadonlySet<string> = (() => {
+  const source = readFileSync(`${LIFECYCLE_SRC}management.ts`, 'utf8')
+  const routes = new Set<string>()
+  for (const match of source.matchAll(/\bapp\.get\(\s*(['"`])(\/[^'"`$]*)\1/g)) routes.add(match[2]!)
+  if (routes.size === 0) throw new Error(`no app.get('/...') routes found in ${LIFECYCLE_SRC}management.ts`)
+  return routes
+})()
+
+/**
+ * The config variables each server listens on, from `<server>.listen({ port: config.VAR ...` in service.ts:
+ * the management server (probes, metrics) and the traffic server.
+ */
+export const LISTEN_PORT_VARS: Readonly<{ management: string; traffic: string }> = (() => {
+  const source = readFileSync(`${LIFECYCLE_SRC}service.ts`, 'utf8')
+  const portVar = (server: string) => {
+    const match = new RegExp(`\\b${server}\\.listen\\(\\{\\s*port:\\s*\\w+\\.(\\w+)`).exec(source)
+    if (!match)
+      throw new Error(`no ${server}.listen({ port: <config>.VAR }) found in ${LIFECYCLE_SRC}service.ts`)
+    const variable = match[1]!
+    if (!(variable in LifecycleEnv.properties))
+      throw new Error(`${server} listens on ${variable}, not a LifecycleEnv variable`)
+    return variable
+  }
+  return { management: portVar('management'), traffic: portVar('app') }
+})()
+
+/** The container port names the manifests use for those two servers. */
+export const PORT_NAMES = { traffic: 'http', management: 'management' } as const
