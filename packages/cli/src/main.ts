@@ -7,6 +7,7 @@ const HELP = `zdd — zero-downtime delivery of Fastify services, proven under l
 Commands:
   demo rolling [options]   roll a 3-replica catalog v1 → v2 under load and count every request
                            (zdd demo rolling --help for the options)
+  demo recreate [options]  the same with the Recreate strategy: shows the downtime it causes
   help                     this text
 
 Exit codes: 0 ok, 2 usage error, 3 requests were lost.`

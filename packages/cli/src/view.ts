@@ -50,6 +50,7 @@ export function summary(report: RolloutReport): string {
     `  latency   p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
     `  pods      ${report.terminations.map((t) => `${t.pod} exit ${t.exitCode ?? t.signal} in ${t.durationMs} ms${t.sigkill ? ' (SIGKILL)' : ''}`).join('; ')}`,
     `  final     ${report.finalPods.map((p) => `${p.name}=${p.version}${p.ready ? '' : ' (not ready)'}`).join(' ')}`,
+    ...downtime(report),
     `  balancer  ${report.balancer.connections} connections, ${report.balancer.noEndpoint} with no endpoint, upstream errors ${JSON.stringify(report.balancer.upstreamErrors)}`,
     '',
     report.failed === 0
@@ -66,4 +67,17 @@ function phase(t: { total: number; failed: number }): string {
 function formatKinds(failures: Record<string, number | undefined>): string {
   const entries = Object.entries(failures).filter(([, n]) => n)
   return entries.length ? ` (${entries.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''
+}
+
+function downtime(report: RolloutReport): string[] {
+  if (report.downtime.totalMs === 0) return []
+  const windows = report.downtime.windows.map(
+    (w) => `${(w.fromMs / 1000).toFixed(1)}s–${(w.toMs / 1000).toFixed(1)}s`,
+  )
+  return [
+    `  downtime  no endpoint for ${Math.round(report.downtime.totalMs)} ms (${windows.join(', ')})`,
+    report.strategy === 'recreate'
+      ? '            Recreate deletes every old pod before it creates new ones: until a new pod is ready and its endpoint has propagated, the Service has nowhere to send a connection, however well each pod drains.'
+      : '            every endpoint was gone at once: no replica could take the traffic.',
+  ]
 }

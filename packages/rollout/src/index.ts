@@ -17,6 +17,14 @@ export { Pod, type PodSpec, type PodTemplate, type Termination } from './pod.ts'
 export { freePort } from './ports.ts'
 export { Prober, type ProbeSpec, probeOnce } from './probe.ts'
 export { Progress, type ProgressSnapshot } from './progress.ts'
-export { latencySummary, percentile, type RolloutReport, splitPhases, type Tally, tally } from './report.ts'
+export {
+  latencySummary,
+  noEndpointWindows,
+  percentile,
+  type RolloutReport,
+  splitPhases,
+  type Tally,
+  tally,
+} from './report.ts'
 export { type RolloutHooks, runRollout } from './run.ts'
 export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } from './strategy.ts'

@@ -22,6 +22,8 @@ export interface RolloutReport extends Tally {
   finalPods: Array<{ name: string; version: string; ready: boolean }>
   terminations: Termination[]
   balancer: BalancerStats
+  /** Windows in which the Service had no endpoint at all, after load started (Recreate's downtime). */
+  downtime: { windows: Array<{ fromMs: number; toMs: number }>; totalMs: number }
   events: RolloutEvent[]
 }
 
@@ -68,4 +70,24 @@ export function splitPhases(
     during: tally(records.filter((r) => r.tMs >= startMs && r.tMs <= endMs)),
     after: tally(records.filter((r) => r.tMs > endMs)),
   }
+}
+
+/** Replays endpoint events: the intervals during which the Service had no endpoint to send a connection to. */
+export function noEndpointWindows(events: readonly RolloutEvent[], endMs: number): RolloutReport['downtime'] {
+  const loadStart = events.find((e) => e.type === 'load-started')?.tMs
+  const windows: Array<{ fromMs: number; toMs: number }> = []
+  if (loadStart === undefined) return { windows, totalMs: 0 }
+  let count = 0
+  let emptySince: number | undefined
+  for (const e of events) {
+    if (e.type !== 'endpoint-added' && e.type !== 'endpoint-removed') continue
+    count += e.type === 'endpoint-added' ? 1 : -1
+    if (count === 0 && e.tMs >= loadStart) emptySince = e.tMs
+    if (count > 0 && emptySince !== undefined) {
+      windows.push({ fromMs: emptySince, toMs: e.tMs })
+      emptySince = undefined
+    }
+  }
+  if (emptySince !== undefined) windows.push({ fromMs: emptySince, toMs: endMs })
+  return { windows, totalMs: windows.reduce((sum, w) => sum + (w.toMs - w.fromMs), 0) }
 }

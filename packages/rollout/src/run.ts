@@ -8,7 +8,7 @@ import { LoadGenerator, type RequestRecord } from './load.ts'
 import { resolveOptions } from './options.ts'
 import type { PodTemplate } from './pod.ts'
 import { Progress, type ProgressSnapshot } from './progress.ts'
-import { latencySummary, type RolloutReport, splitPhases, tally } from './report.ts'
+import { latencySummary, noEndpointWindows, type RolloutReport, splitPhases, tally } from './report.ts'
 
 export interface RolloutHooks {
   onProgress?: (snapshot: ProgressSnapshot) => void
@@ -90,6 +90,7 @@ export async function runRollout(
   let endMs = 0
   let loadStarted = false
   let finalPods: RolloutReport['finalPods'] = []
+  let loadStoppedMs = 0
   try {
     progress.phase = 'starting'
     await deployment.create(template(options.fromVersion))
@@ -113,6 +114,7 @@ export async function runRollout(
   } finally {
     if (loadStarted) {
       await load.stop()
+      loadStoppedMs = clock()
       events.record({ type: 'load-stopped' })
     }
     clearInterval(ticker)
@@ -150,6 +152,7 @@ export async function runRollout(
     finalPods,
     terminations: deployment.terminations.filter((t) => t.version === options.fromVersion),
     balancer: balancer.stats,
+    downtime: noEndpointWindows(events.events, loadStoppedMs),
     events: events.events,
   }
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { type RolloutReport, runRollout } from '@zdd/rollout'
+import { type RolloutReport, runRollout, type Strategy } from '@zdd/rollout'
 import { type FlagSpec, intFlag, parseFlags, usage } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { eventLine, progressLine, SHOWN_EVENTS, summary } from '../view.ts'
@@ -40,7 +40,7 @@ export const DEMO_FLAGS: FlagSpec = {
   help: { type: 'boolean', description: 'show this help' },
 }
 
-const STRATEGIES = ['rolling'] as const
+const STRATEGIES = ['rolling', 'recreate'] as const
 
 /** `zdd demo <strategy>`: a rollout under load with a live view, then the report. Exit 3 when requests were lost. */
 export async function demo(args: string[]): Promise<number> {
@@ -76,11 +76,7 @@ export async function demo(args: string[]): Promise<number> {
         : intFlag(flags, 'shutdown-delay-ms', 0, 0, 120_000),
     minReadyMs: intFlag(flags, 'min-ready-ms', 0, 0, 120_000),
     unprepared: flags.unprepared === true,
-    strategy: {
-      type: 'RollingUpdate' as const,
-      maxSurge: intOrPercentFlag(flags, 'max-surge', '25%'),
-      maxUnavailable: intOrPercentFlag(flags, 'max-unavailable', '25%'),
-    },
+    strategy: strategyFrom(strategy, flags),
     service: {
       name: 'catalog',
       entry: fileURLToPath(import.meta.resolve('@zdd/catalog/main')),
@@ -110,6 +106,21 @@ export async function demo(args: string[]): Promise<number> {
     process.stdout.write(`report written to ${flags.json}\n`)
   }
   return report.failed === 0 ? 0 : 3
+}
+
+function strategyFrom(name: string, flags: Record<string, string | boolean | undefined>): Strategy {
+  if (name === 'recreate') {
+    for (const flag of ['max-surge', 'max-unavailable']) {
+      if (flags[flag] !== undefined)
+        throw new UsageError(`--${flag} applies to rolling only; recreate has no surge`)
+    }
+    return { type: 'Recreate' }
+  }
+  return {
+    type: 'RollingUpdate',
+    maxSurge: intOrPercentFlag(flags, 'max-surge', '25%'),
+    maxUnavailable: intOrPercentFlag(flags, 'max-unavailable', '25%'),
+  }
 }
 
 function intOrPercentFlag(
