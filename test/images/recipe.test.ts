@@ -1,0 +1,354 @@
+// The images, without Docker (K8S_VERIFICATION.md, "Images"): for every service under services/, the
+// Dockerfile's own stages run on a copy of the build context (lib/build.ts): turbo prune --docker, the
+// frozen-lockfile install of the pruned manifests, the build, pnpm deploy --prod. The runtime stage's folder
+// is then checked (no dev dependencies, workspace packages from dist/, nothing pointing outside it) and
+// started the way the image starts: as PID 1 of its own PID namespace, as the image's USER, where SIGTERM
+// does nothing unless the process handles it. The control shows that rule holds here.
+import assert from 'node:assert/strict'
+import { spawn, spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, renameSync } from 'node:fs'
+import { join } from 'node:path'
+import { type TestContext, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { scratch } from '../helpers/cli.ts'
+import { type BuildResult, buildWithoutDocker, which } from './lib/build.ts'
+import { copyContext, ROOT } from './lib/context.ts'
+import { readDockerfile } from './lib/dockerfile.ts'
+import {
+  freePort,
+  get,
+  type NamespacedProcess,
+  procExe,
+  procStatus,
+  startAsPid1,
+  waitFor,
+  within,
+} from './lib/pid1.ts'
+
+interface Manifest {
+  name: string
+  packageManager?: string
+  dependencies?: Record<string, string>
+  devDependencies?: Record<string, string>
+  optionalDependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+}
+
+const readManifest = (path: string): Manifest => JSON.parse(readFileSync(path, 'utf8')) as Manifest
+
+const SERVICES = readdirSync(join(ROOT, 'services')).filter((name) =>
+  existsSync(join(ROOT, 'services', name, 'package.json')),
+)
+const WORKSPACE = new Map(
+  ['packages', 'services'].flatMap((group) =>
+    readdirSync(join(ROOT, group))
+      .filter((name) => existsSync(join(ROOT, group, name, 'package.json')))
+      .map((name) => {
+        const manifest = readManifest(join(ROOT, group, name, 'package.json'))
+        return [manifest.name, manifest] as const
+      }),
+  ),
+)
+const ROOT_MANIFEST = readManifest(join(ROOT, 'package.json'))
+
+/** A route each service answers on its traffic port once ready. A new service adds its own here. */
+const SMOKE_PATHS: Record<string, string> = { catalog: '/products' }
+const SHUTDOWN_DELAY_MS = 1000
+/** SIGTERM → exit: the delay, the close and the clean-up hooks, on a busy 2-core machine. */
+const EXIT_BUDGET_MS = SHUTDOWN_DELAY_MS + 3000
+
+for (const service of SERVICES) {
+  test(`image of @zdd/${service}: the Dockerfile's stages without Docker, then its CMD as PID 1`, async (t) => {
+    const pnpmVersion = spawnOutput(which('pnpm'), ['--version'], ROOT).trim()
+    const pinned = ROOT_MANIFEST.packageManager?.replace(/^pnpm@/, '')
+    assert.equal(pnpmVersion, pinned, 'the recipe runs with the pinned pnpm (source scripts/toolchain.sh)')
+
+    const dir = await scratch(t)
+    // The image's USER (uid 1000) must reach the runtime folder inside it; mkdtemp makes it private.
+    chmodSync(dir, 0o755)
+    const began = performance.now()
+    const context = join(dir, 'context')
+    const entries = copyContext(context)
+    t.diagnostic(`context: ${entries} entries after .dockerignore, ${ms(began)}`)
+
+    const build = await buildWithoutDocker({
+      dockerfile: readDockerfile(),
+      buildArgs: { SERVICE: service },
+      context,
+      scratch: dir,
+      // Offline: from the store the repo's own install filled (it verified the same lockfile). Online, pnpm
+      // re-verifies each deploy lockfile, new here every run (it names the scratch path), and then idles ~5 s.
+      runEnv: { PNPM_CONFIG_OFFLINE: 'true', TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+      log: (line) => t.diagnostic(line),
+    })
+    t.diagnostic(`build without Docker: ${ms(began)} in all`)
+    const image = build.final
+    const app = join(image.root, image.workdir)
+    // The image holds only the runtime stage: the build stages' folders go out of reach before it starts.
+    for (const stage of build.stages.values()) {
+      if (stage !== image && existsSync(stage.root)) renameSync(stage.root, `${stage.root}.gone`)
+    }
+
+    await t.test(
+      'the runtime folder: the CMD script, production dependencies only, workspace packages from dist/',
+      () => checkDeployed(service, build, app),
+    )
+
+    const env = {
+      ...Object.fromEntries(image.env),
+      PATH: [join(dir, 'bin'), '/usr/bin', '/bin'].join(':'),
+      // The image's HOST=0.0.0.0 is for a pod; here nothing listens beyond loopback.
+      HOST: '127.0.0.1',
+      APP_VERSION: 'recipe',
+      SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
+      SHUTDOWN_TIMEOUT_MS: String(EXIT_BUDGET_MS + 2000),
+      LOG_LEVEL: 'info',
+    }
+    const cmd = image.cmd ?? []
+    const entrypoint = image.entrypoint ?? []
+
+    await t.test('CMD alone as PID 1 (no init): node handles SIGTERM, drains and exits 0', async (st) => {
+      await runAndTerminate(st, service, cmd, { cwd: app, env, user: image.user, pid1: 'node' })
+    })
+
+    const init = entrypoint[0]
+    await t.test(
+      `ENTRYPOINT + CMD as in the image (${init} as PID 1 forwards SIGTERM)`,
+      {
+        skip:
+          init !== undefined && !existsSync(init)
+            ? `${init} is not installed here (apt-get install tini)`
+            : false,
+      },
+      async (st) => {
+        await runAndTerminate(st, service, [...entrypoint, ...cmd], {
+          cwd: app,
+          env,
+          user: image.user,
+          pid1: init?.split('/').at(-1) ?? 'node',
+        })
+      },
+    )
+  })
+}
+
+test('control: node without a SIGTERM handler keeps running as PID 1, and dies of SIGTERM otherwise', async (t) => {
+  const script = "process.stdout.write('up\\n'); setInterval(() => {}, 1000)"
+  const env = { PATH: '/usr/bin:/bin' }
+  const ns = await startAsPid1([process.execPath, '-e', script], { cwd: ROOT, env })
+  t.after(() => killAll(ns))
+  await waitFor(
+    'the control process is up',
+    async () => (ns.output().includes('up') ? true : undefined),
+    5000,
+  )
+  assert.equal(procStatus(ns.pid, 'NSpid').at(-1), '1', 'the control is PID 1 in its namespace')
+  let exited = false
+  void ns.exited.then(() => {
+    exited = true
+  })
+  process.kill(ns.pid, 'SIGTERM')
+  await sleep(500)
+  assert.equal(
+    exited,
+    false,
+    'PID 1 without a handler ignores SIGTERM: the recipe test would prove nothing otherwise',
+  )
+  process.kill(ns.pid, 'SIGKILL')
+  await ns.exited
+
+  const plain = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] })
+  await new Promise((resolve) => plain.stdout.once('data', resolve))
+  plain.kill('SIGTERM')
+  const [, signal] = (await new Promise((resolve) => plain.once('exit', (...args) => resolve(args)))) as [
+    number | null,
+    string | null,
+  ]
+  assert.equal(signal, 'SIGTERM', 'the same process, not PID 1, dies of SIGTERM')
+})
+
+function checkDeployed(service: string, build: BuildResult, app: string): void {
+  const image = build.final
+  const script = image.cmd?.[1]
+  assert.ok(
+    script && existsSync(join(app, script)),
+    `${image.workdir}/${script} (the CMD's script) is in the image`,
+  )
+  assert.ok(!existsSync(join(app, 'src')), 'no sources next to dist/')
+
+  // The service and the workspace packages it runs with: their dependencies may be there, nothing else.
+  const closure = new Set<string>()
+  const visit = (name: string) => {
+    if (closure.has(name)) return
+    closure.add(name)
+    for (const dep of Object.keys(WORKSPACE.get(name)?.dependencies ?? {})) if (WORKSPACE.has(dep)) visit(dep)
+  }
+  visit(`@zdd/${service}`)
+  const required = new Set<string>()
+  const production = new Set<string>()
+  for (const name of closure) {
+    const m = WORKSPACE.get(name)!
+    for (const dep of Object.keys(m.dependencies ?? {})) required.add(dep)
+    for (const deps of [m.dependencies, m.optionalDependencies, m.peerDependencies]) {
+      for (const dep of Object.keys(deps ?? {})) production.add(dep)
+    }
+  }
+  const forbidden = new Set<string>()
+  for (const m of [ROOT_MANIFEST, ...WORKSPACE.values()]) {
+    for (const dep of Object.keys(m.devDependencies ?? {})) if (!production.has(dep)) forbidden.add(dep)
+  }
+  for (const name of WORKSPACE.keys()) if (!closure.has(name)) forbidden.add(name)
+  for (const name of ['typescript', '@biomejs/biome', 'turbo', '@types/node']) {
+    assert.ok(forbidden.has(name), `${name} is a dev dependency somewhere (the check is not empty)`)
+  }
+  const installed = installedPackages(join(app, 'node_modules'))
+  const leaked = [...installed].filter((name) => forbidden.has(name))
+  assert.deepEqual(
+    leaked,
+    [],
+    `dev dependencies in the image's node_modules (${installed.size} packages installed)`,
+  )
+  for (const dep of required) assert.ok(installed.has(dep), `${dep}, a production dependency, is installed`)
+
+  // Workspace packages resolve as main.js will import them: to their dist/, inside the image folder.
+  for (const name of closure) {
+    if (name === `@zdd/${service}`) continue
+    const resolved = realpathSync(fileURLToPath(resolveFrom(app, name)))
+    assert.ok(resolved.startsWith(`${app}/`), `${name} resolves inside the image (${resolved})`)
+    assert.match(resolved, /\/dist\/[^/]+\.js$/, `${name} resolves to compiled JavaScript in dist/`)
+    const packageDir = resolved.slice(0, resolved.lastIndexOf('/dist/'))
+    const sources = readdirSync(packageDir, { recursive: true, encoding: 'utf8' }).filter(
+      (file) => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file),
+    )
+    assert.deepEqual(sources, [], `${name} carries no TypeScript sources (STYLE.md #11)`)
+  }
+
+  // The image copies only this folder: every symlink in it must stay inside it.
+  let links = 0
+  for (const entry of readdirSync(app, { recursive: true, withFileTypes: true })) {
+    if (!entry.isSymbolicLink()) continue
+    links++
+    const path = join(entry.parentPath, entry.name)
+    const target = realpathSync(path)
+    assert.ok(target.startsWith(`${app}/`), `${path} points outside the image folder, to ${target}`)
+  }
+  assert.ok(links > 0, 'pnpm links packages inside node_modules (the walk saw them)')
+}
+
+/** Package names under node_modules (top level and pnpm's .pnpm store, `@scope+name@version…`). */
+function installedPackages(nodeModules: string): Set<string> {
+  const names = new Set<string>()
+  for (const entry of readdirSync(nodeModules)) {
+    if (entry === '.pnpm' || entry.startsWith('.')) continue
+    if (entry.startsWith('@'))
+      for (const sub of readdirSync(join(nodeModules, entry))) names.add(`${entry}/${sub}`)
+    else names.add(entry)
+  }
+  const store = join(nodeModules, '.pnpm')
+  for (const entry of existsSync(store) ? readdirSync(store) : []) {
+    const match = /^(@[^+]+\+[^@]+|[^@][^@]*)@/.exec(entry)
+    if (match) names.add(match[1]!.replace('+', '/'))
+  }
+  return names
+}
+
+/** Resolved as an ES module import from `dir` (the exports map's import conditions, not require's). */
+function resolveFrom(dir: string, specifier: string): string {
+  const program = `process.stdout.write(import.meta.resolve(${JSON.stringify(specifier)}))`
+  return spawnOutput(process.execPath, ['--input-type=module', '-e', program], dir)
+}
+
+interface RunOptions {
+  cwd: string
+  env: Record<string, string>
+  user: string | undefined
+  /** The executable expected as PID 1. */
+  pid1: string
+}
+
+async function runAndTerminate(
+  t: TestContext,
+  service: string,
+  command: string[],
+  options: RunOptions,
+): Promise<void> {
+  const smoke = SMOKE_PATHS[service]
+  assert.ok(smoke, `add a route of ${service} to SMOKE_PATHS in test/images/recipe.test.ts`)
+  const port = await freePort()
+  let managementPort = await freePort()
+  while (managementPort === port) managementPort = await freePort()
+  const pod = `pid1-${options.pid1}`
+  const env = { ...options.env, PORT: String(port), MANAGEMENT_PORT: String(managementPort), POD_NAME: pod }
+
+  const startedAt = performance.now()
+  const ns = await startAsPid1(command, { cwd: options.cwd, env, user: options.user })
+  t.after(() => killAll(ns))
+  const exitedEarly = () =>
+    ns.unshare.exitCode === null ? undefined : `exited ${ns.unshare.exitCode} first:\n${ns.output()}`
+  await waitFor(
+    `${command.join(' ')}: /readyz answers 200`,
+    async () => ((await get(managementPort, '/readyz')).status === 200 ? true : undefined),
+    15_000,
+    exitedEarly,
+  )
+  t.diagnostic(`${command.join(' ')}: ready in ${ms(startedAt)}`)
+
+  assert.equal(procExe(ns.pid), options.pid1)
+  assert.equal(procStatus(ns.pid, 'NSpid').at(-1), '1', `${options.pid1} is PID 1 in its namespace`)
+  if (process.getuid?.() === 0 && options.user) {
+    assert.equal(procStatus(ns.pid, 'Uid')[0], options.user.split(':')[0], 'runs as the image USER')
+  } else {
+    t.diagnostic('not root: runs as the caller (mapped to root in a user namespace), not as the image USER')
+  }
+
+  const answer = await get(port, smoke)
+  assert.equal(answer.status, 200, `GET ${smoke}: ${answer.body}`)
+  assert.equal(answer.headers['x-served-by'], `${service}@recipe/${pod}`)
+
+  const signalledAt = performance.now()
+  process.kill(ns.pid, 'SIGTERM')
+  // While draining: out of rotation, yet still serving, and closing keep-alive connections.
+  await waitFor(
+    '/readyz answers 503 after SIGTERM',
+    async () => ((await get(managementPort, '/readyz')).status === 503 ? true : undefined),
+    SHUTDOWN_DELAY_MS,
+    exitedEarly,
+  )
+  const during = await get(port, smoke)
+  assert.equal(during.status, 200, 'still serving during the shutdown delay')
+  assert.equal(during.headers.connection, 'close', 'draining responses close their connection')
+
+  const { code, signal } = await within(
+    ns.exited,
+    EXIT_BUDGET_MS + 2000,
+    () => `no exit ${EXIT_BUDGET_MS + 2000} ms after SIGTERM:\n${ns.output()}`,
+  )
+  const tookMs = performance.now() - signalledAt
+  t.diagnostic(
+    `SIGTERM → exit ${code ?? signal} in ${Math.round(tookMs)} ms (SHUTDOWN_DELAY_MS ${SHUTDOWN_DELAY_MS})`,
+  )
+  assert.equal(code, 0, `exit code 0 after a complete drain:\n${ns.output()}`)
+  assert.ok(tookMs >= SHUTDOWN_DELAY_MS, `kept serving for SHUTDOWN_DELAY_MS (${Math.round(tookMs)} ms)`)
+  assert.ok(tookMs < EXIT_BUDGET_MS, `exit within ${EXIT_BUDGET_MS} ms of SIGTERM (${Math.round(tookMs)} ms)`)
+  assert.match(ns.output(), /shutdown complete/)
+}
+
+function killAll(ns: NamespacedProcess): void {
+  // SIGKILL reaches a namespace's PID 1 even without a handler; its namespace dies with it.
+  for (const pid of [ns.pid, ns.unshare.pid]) {
+    try {
+      if (pid !== undefined && ns.unshare.exitCode === null) process.kill(pid, 'SIGKILL')
+    } catch {}
+  }
+}
+
+function ms(since: number): string {
+  return `${Math.round(performance.now() - since)} ms`
+}
+
+function spawnOutput(command: string, args: string[], cwd: string): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`)
+  return result.stdout
+}
