@@ -57,13 +57,20 @@ export function loadConfig<S extends TObject>(schema: S, env: Env = process.env)
     const value = env[key]
     if (value !== undefined && value !== '') raw[key] = value
   }
+  const given = { ...raw } // Value.Default and Value.Convert change their argument in place
   const value = Value.Convert(schema, Value.Default(schema, raw)) as Record<string, unknown>
+  // Value.Convert truncates integers: "1.5" becomes 1 and "25e3" becomes 25 (a 25 ms shutdown deadline).
+  // Leave anything but a plain decimal integer unconverted, so validation reports it instead.
+  for (const [key, text] of Object.entries(given)) {
+    const property = schema.properties[key] as { type?: string } | undefined
+    if (property?.type === 'integer' && !/^-?\d+$/.test(String(text))) value[key] = text
+  }
   const problems = new Map<string, string>()
   for (const error of Value.Errors(schema, value)) {
     const key = error.path.replace(/^\//, '').split('/')[0] ?? error.path
     if (problems.has(key)) continue
     const property = schema.properties[key] as { description?: string } | undefined
-    const seen = key in raw ? `got ${JSON.stringify(raw[key])}` : 'not set'
+    const seen = key in given ? `got ${JSON.stringify(given[key])}` : 'not set'
     const hint = property?.description ? `: ${property.description}` : ''
     problems.set(key, `  - ${key} (${seen}): ${error.message.toLowerCase()}${hint}`)
   }

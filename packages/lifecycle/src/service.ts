@@ -47,6 +47,10 @@ export async function createService<S extends TObject>(
     logger: {
       level: base.LOG_LEVEL,
       base: { service: def.name, version: base.APP_VERSION, pod: base.POD_NAME },
+      // pino's default stdout stream writes asynchronously: process.exit() flushes its buffer while a write
+      // is still pending, so the last lines (e.g. the shutdown deadline report) can land out of order or be
+      // cut off. process.stdout is synchronous for files and pipes on Linux, i.e. in a container.
+      stream: process.stdout,
     },
     // Per-request log lines would cost more than the requests at demo rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
