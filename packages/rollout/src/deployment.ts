@@ -27,7 +27,6 @@ export class Deployment {
   readonly pods: Pod[] = []
   readonly terminations: Termination[] = []
   readonly #pending: Promise<Termination>[] = []
-  #template: PodTemplate | undefined
   #serial = 0
 
   readonly spec: DeploymentSpec
@@ -42,10 +41,6 @@ export class Deployment {
     this.#onPod = onPod
   }
 
-  get template(): PodTemplate | undefined {
-    return this.#template
-  }
-
   /** Pods not being deleted. */
   get live(): Pod[] {
     return this.pods.filter((pod) => !pod.terminating)
@@ -53,7 +48,6 @@ export class Deployment {
 
   /** Creates the first ReplicaSet and waits until every replica is available. */
   async create(template: PodTemplate): Promise<void> {
-    this.#template = template
     const created = await Promise.all(
       Array.from({ length: this.spec.replicas }, () => this.#createPod(template)),
     )
@@ -62,7 +56,6 @@ export class Deployment {
 
   /** Rolls to `template` with the Deployment's strategy; resolves once old pods have exited. */
   async rollout(template: PodTemplate): Promise<void> {
-    this.#template = template
     if (this.spec.strategy.type === 'Recreate') await this.#recreate(template)
     else await this.#rolling(template)
     await Promise.all(this.#pending)

@@ -21,7 +21,7 @@ export class EndpointsController {
   readonly #balancer: ServiceBalancer
   readonly #propagation: PropagationSpec
   readonly #events: EventLog
-  #selector: (pod: Pod) => boolean
+  readonly #selector: (pod: Pod) => boolean
 
   constructor(
     balancer: ServiceBalancer,
@@ -40,15 +40,6 @@ export class EndpointsController {
     pod.on('ready', update)
     pod.on('terminating', update)
     if (pod.ready) update()
-  }
-
-  /** Re-evaluates every pod, e.g. after a Service selector switch. */
-  resync(pods: Iterable<Pod>): void {
-    for (const pod of pods) this.#schedule(pod, pod.ready && !pod.terminating && this.#selector(pod))
-  }
-
-  setSelector(selector: (pod: Pod) => boolean): void {
-    this.#selector = selector
   }
 
   stop(): void {
