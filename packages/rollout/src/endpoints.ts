@@ -21,22 +21,15 @@ export class EndpointsController {
   readonly #balancer: ServiceBalancer
   readonly #propagation: PropagationSpec
   readonly #events: EventLog
-  readonly #selector: (pod: Pod) => boolean
 
-  constructor(
-    balancer: ServiceBalancer,
-    propagation: PropagationSpec,
-    events: EventLog,
-    selector: (pod: Pod) => boolean = () => true,
-  ) {
+  constructor(balancer: ServiceBalancer, propagation: PropagationSpec, events: EventLog) {
     this.#balancer = balancer
     this.#propagation = propagation
     this.#events = events
-    this.#selector = selector
   }
 
   watch(pod: Pod): void {
-    const update = () => this.#schedule(pod, pod.ready && !pod.terminating && this.#selector(pod))
+    const update = () => this.#schedule(pod, pod.ready && !pod.terminating)
     pod.on('ready', update)
     pod.on('terminating', update)
     if (pod.ready) update()

@@ -99,8 +99,7 @@ export class LoadGenerator {
   /** Stops sending, waits for the requests already sent, closes the connections. */
   async stop(): Promise<void> {
     clearInterval(this.#timer)
-    this.#tick()
-    clearInterval(this.#timer)
+    this.#tick() // send what was due up to now, so the rate holds to the last millisecond
     await Promise.all(this.#inFlight)
     await Promise.all(this.#clients.map((client) => client.close()))
   }
