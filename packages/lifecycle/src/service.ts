@@ -9,6 +9,8 @@ import { Lifecycle } from './state.ts'
 import { instrumentTraffic } from './traffic.ts'
 
 export interface ServiceContext<C> {
+  /** The service's name (ServiceDefinition.name). */
+  name: string
   config: C
   lifecycle: Lifecycle
   metrics: ServiceMetrics
@@ -73,12 +75,13 @@ export async function createService<S extends TObject>(
     logger: app.log,
     controls: base.MANAGEMENT_CONTROLS,
   })
-  await def.register(app, { config, lifecycle, metrics })
+  await def.register(app, { name: def.name, config, lifecycle, metrics })
 
   const parts: ShutdownParts = { app, management, lifecycle, tracker, config: base, log: app.log }
   let shutdownPromise: Promise<0 | 1> | undefined
 
   return {
+    name: def.name,
     app,
     management,
     config,

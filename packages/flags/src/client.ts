@@ -1,0 +1,220 @@
+import { EventEmitter } from 'node:events'
+import { statSync } from 'node:fs'
+import { type FlagSummary, summarize } from './edit.ts'
+import { FlagsConfigError } from './errors.ts'
+import { type FlagsDocument, readFlagsFile } from './file.ts'
+import type { SyncState } from './state.ts'
+import {
+  type Context,
+  destroyQuietly,
+  fetchedFromServer,
+  offlineUnleash,
+  serverUnleash,
+  type Unleash,
+  type Variant,
+  whenReady,
+} from './unleash.ts'
+import { fingerprint, pollFile } from './watch.ts'
+
+export interface FlagLogger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export interface FlagClientOptions {
+  appName: string
+  environment: string
+  /** Bootstrap file: the whole truth offline, the start-up values in server mode. */
+  file: string
+  /** Server mode when set (must end in /api/), with `token`. */
+  url?: string | undefined
+  token?: string | undefined
+  refreshMs: number
+  log: FlagLogger
+  /** How often the offline file is checked for changes. */
+  watchIntervalMs?: number
+}
+
+export interface Evaluation {
+  name: string
+  enabled: boolean
+  payload?: { type: string; value: string }
+}
+
+const DISABLED: Evaluation = { name: 'disabled', enabled: false }
+
+/** unleash-client behind one small surface: offline file (watched) or server, with a visible sync state. */
+export class FlagClient extends EventEmitter<{
+  state: [SyncState]
+  evaluated: [string, string]
+  reloaded: []
+}> {
+  readonly mode: 'offline' | 'server'
+  readonly #options: FlagClientOptions
+  #unleash: Unleash | undefined
+  #state: SyncState = 'starting'
+  #reloading: Promise<void> = Promise.resolve()
+  #lastFileError = ''
+  /** The file as it was when last read: polls compare against it, not against the previous poll. */
+  #seen = ''
+  #unwatch: () => void = () => {}
+
+  constructor(options: FlagClientOptions) {
+    super()
+    if (options.url && !options.token) {
+      throw new FlagsConfigError('UNLEASH_URL is set but UNLEASH_API_TOKEN is not; set the backend token too')
+    }
+    if (options.token && !options.url) {
+      throw new FlagsConfigError(
+        'UNLEASH_API_TOKEN is set but UNLEASH_URL is not; set both, or neither for offline',
+      )
+    }
+    this.#options = options
+    this.mode = options.url ? 'server' : 'offline'
+  }
+
+  get state(): SyncState {
+    return this.#state
+  }
+
+  /** Flags can be evaluated: the bootstrap file is loaded or the first sync succeeded. */
+  get ready(): boolean {
+    return this.#state !== 'starting' && this.#state !== 'closed' && this.#unleash !== undefined
+  }
+
+  /** Offline: loads the file (throws naming the problem) and watches it. Server: starts polling. */
+  async start(): Promise<void> {
+    if (this.#unleash) return
+    if (this.mode === 'offline') {
+      this.#seen = fingerprint(statSync(this.#options.file, { throwIfNoEntry: false }))
+      const doc = readFlagsFile(this.#options.file)
+      await this.#swap(doc)
+      this.#setState('offline')
+      const interval = this.#options.watchIntervalMs ?? 250
+      this.#unwatch = pollFile(
+        this.#options.file,
+        interval,
+        () => this.#seen,
+        () => this.#reload(),
+      )
+      return
+    }
+    this.#startServer()
+  }
+
+  isEnabled(name: string, context: Context, fallback = false): boolean {
+    const unleash = this.#unleash
+    const enabled = unleash ? unleash.isEnabled(name, context, fallback) : fallback
+    this.emit('evaluated', name, enabled ? 'on' : 'off')
+    return enabled
+  }
+
+  variant(name: string, context: Context): Evaluation {
+    const unleash = this.#unleash
+    const v: Variant | undefined = unleash?.getVariant(name, context, { name: 'disabled', enabled: false })
+    const result: Evaluation = v?.enabled
+      ? {
+          name: v.name,
+          enabled: true,
+          ...(v.payload ? { payload: { type: v.payload.type, value: String(v.payload.value) } } : {}),
+        }
+      : DISABLED
+    this.emit('evaluated', name, result.name)
+    return result
+  }
+
+  /** The definitions in use now, summarised (rollout %, variant weights) for pages and the CLI. */
+  list(): FlagSummary[] {
+    const features = this.#unleash?.getFeatureToggleDefinitions() ?? []
+    return summarize({ version: 2, features: features as unknown as FlagsDocument['features'] })
+  }
+
+  /** Idempotent. Flushes usage metrics in server mode (bounded), then destroys the SDK client. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return
+    this.#unwatch()
+    const unleash = this.#unleash
+    this.#setState('closed')
+    if (!unleash) return
+    if (this.mode === 'server') {
+      const flushed = unleash.flushMetrics().catch(() => {})
+      await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 1000).unref())])
+    }
+    destroyQuietly(unleash)
+  }
+
+  #startServer(): void {
+    const { url, token, appName, environment, refreshMs, file } = this.#options
+    const unleash = serverUnleash({
+      url: url ?? '',
+      token: token ?? '',
+      appName,
+      environment,
+      refreshMs,
+      bootstrapFile: file,
+    })
+    this.#unleash = unleash
+    const fetched = () => {
+      if (fetchedFromServer(unleash) && this.#state !== 'closed') this.#setState('synced')
+    }
+    unleash.on('ready', () => {
+      if (this.#state === 'starting') this.#setState(fetchedFromServer(unleash) ? 'synced' : 'bootstrap')
+    })
+    unleash.on('changed', fetched)
+    unleash.on('unchanged', fetched)
+    unleash.on('warn', (msg: unknown) => {
+      // Non-2xx answers (404, 429, 5xx) arrive as warnings; other warnings are not sync failures.
+      if (/responded \d{3}|TOO_MANY|FILE_NOT_FOUND/.test(String(msg))) this.#failed(String(msg))
+    })
+    // Always listen: an 'error' without a listener would crash the process (server down, bad token).
+    unleash.on('error', (err: Error) => this.#failed(err.message))
+  }
+
+  #failed(message: string): void {
+    if (this.#state === 'closed' || this.#state === 'unauthorized') return
+    if (/responded (401|403)/.test(message)) {
+      this.#setState('unauthorized', { reason: message }, 'error')
+    } else if (this.#state === 'synced' || this.#state === 'bootstrap' || this.#state === 'starting') {
+      // Stay 'starting' only while nothing at all has been loaded: readiness then waits.
+      if (this.#state !== 'starting') this.#setState('stale', { reason: message }, 'warn')
+    }
+  }
+
+  #reload(): void {
+    this.#reloading = this.#reloading.then(async () => {
+      if (this.#state === 'closed') return
+      this.#seen = fingerprint(statSync(this.#options.file, { throwIfNoEntry: false }))
+      try {
+        await this.#swap(readFlagsFile(this.#options.file))
+        this.#lastFileError = ''
+        this.#options.log.info({ file: this.#options.file }, 'flags file changed; new definitions in use')
+        this.emit('reloaded')
+      } catch (err) {
+        const message = (err as Error).message
+        if (message !== this.#lastFileError) {
+          this.#options.log.error({ err }, 'flags file unreadable; keeping the previous definitions')
+        }
+        this.#lastFileError = message
+      }
+    })
+  }
+
+  async #swap(doc: FlagsDocument): Promise<void> {
+    const next = offlineUnleash(this.#options.appName, this.#options.environment, doc.features)
+    next.on('error', (err: Error) => this.#options.log.error({ err }, 'flag client error'))
+    await whenReady(next)
+    const previous = this.#unleash
+    this.#unleash = next
+    if (previous) destroyQuietly(previous)
+  }
+
+  #setState(next: SyncState, detail: object = {}, level: 'info' | 'warn' | 'error' = 'info'): void {
+    if (next === this.#state) return
+    const previous = this.#state
+    this.#state = next
+    // One line per state change, never one per poll.
+    this.#options.log[level]({ ...detail, from: previous, to: next, mode: this.mode }, `flags: ${next}`)
+    this.emit('state', next)
+  }
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto'
+
+export const USER_HEADER = 'x-zdd-user'
+export const USER_COOKIE = 'zdd_uid'
+export const SESSION_COOKIE = 'zdd_sid'
+export const BAGGAGE_USER = 'zdd.user'
+
+// What a user id may look like: it lands in headers, cookies, logs and baggage.
+const ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+/** Parses a Cookie header into name → value (first occurrence wins, as browsers send the most specific first). */
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>()
+  if (!header) return cookies
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq <= 0) continue
+    const name = part.slice(0, eq).trim()
+    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim())
+  }
+  return cookies
+}
+
+/** Parses a W3C `baggage` header into key → value (properties after `;` are dropped). */
+export function parseBaggage(header: string | string[] | undefined): Map<string, string> {
+  const members = new Map<string, string>()
+  const text = Array.isArray(header) ? header.join(',') : header
+  if (!text) return members
+  for (const member of text.split(',')) {
+    const [pair = ''] = member.split(';')
+    const eq = pair.indexOf('=')
+    if (eq <= 0) continue
+    try {
+      members.set(pair.slice(0, eq).trim(), decodeURIComponent(pair.slice(eq + 1).trim()))
+    } catch {
+      // A malformed percent-encoding in one member must not cost the others.
+    }
+  }
+  return members
+}
+
+/** Serialises baggage members (values percent-encoded), merging over the incoming ones. */
+export function formatBaggage(members: Map<string, string>): string {
+  return [...members].map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join(',')
+}
+
+export interface UserSource {
+  header?: string | string[] | undefined
+  baggage?: string | string[] | undefined
+  cookie?: string | undefined
+}
+
+/** The user id: `x-zdd-user` header, else baggage `zdd.user`, else cookie `zdd_uid`; malformed ids ignored. */
+export function resolveUserId(source: UserSource): string | undefined {
+  const header = Array.isArray(source.header) ? source.header[0] : source.header
+  const candidates = [
+    header,
+    parseBaggage(source.baggage).get(BAGGAGE_USER),
+    parseCookies(source.cookie).get(USER_COOKIE),
+  ]
+  return candidates.find((id): id is string => id !== undefined && ID.test(id))
+}
+
+export function newUserId(): string {
+  return randomUUID()
+}
+
+export function userCookie(id: string): string {
+  return `${USER_COOKIE}=${id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax`
+}

@@ -1,0 +1,29 @@
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { FlagClient } from './client.ts'
+import { SYNC_STATES } from './state.ts'
+
+/**
+ * `flag_evaluations_total{flag,variant}`: labels bounded by the flags the code asks for and their variant
+ * names (`on`/`off` for switches). `flags_sync_state{state}`: 1 for the current state, so a 401 that
+ * stopped polling for good is visible on a dashboard, not only in one log line.
+ */
+export function instrumentFlags(client: FlagClient, registry: Registry): void {
+  const evaluations = new Counter({
+    name: 'flag_evaluations_total',
+    help: 'Flag evaluations by flag and result (variant name, or on/off for switches)',
+    labelNames: ['flag', 'variant'],
+    registers: [registry],
+  })
+  const state = new Gauge({
+    name: 'flags_sync_state',
+    help: `Flag client sync state (1 for the current one): ${SYNC_STATES.join(', ')}`,
+    labelNames: ['state', 'mode'],
+    registers: [registry],
+  })
+  const show = (current: string) => {
+    for (const name of SYNC_STATES) state.set({ state: name, mode: client.mode }, name === current ? 1 : 0)
+  }
+  show(client.state)
+  client.on('state', show)
+  client.on('evaluated', (flag, variant) => evaluations.inc({ flag, variant }))
+}

@@ -1,0 +1,81 @@
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Evaluation, FlagClient } from './client.ts'
+import { newUserId, parseCookies, resolveUserId, SESSION_COOKIE, USER_HEADER, userCookie } from './context.ts'
+
+// A type alias, not an interface: the SDK's Context has an index signature that interfaces don't satisfy.
+export type FlagContext = {
+  userId?: string
+  sessionId?: string
+  remoteAddress: string
+  appName: string
+  environment: string
+}
+
+export interface RequestFlags {
+  readonly context: FlagContext
+  /** True when the user id was minted for this request (and set as a cookie). */
+  readonly newUser: boolean
+  isEnabled(name: string, fallback?: boolean): boolean
+  variant(name: string): Evaluation
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    flags: RequestFlags
+  }
+}
+
+export interface FlagsPluginOptions {
+  client: FlagClient
+  appName: string
+  environment: string
+  /** The edge sets the user cookie when a request has no user id; backends never do. */
+  setUserCookie?: boolean
+}
+
+function contextOf(
+  request: FastifyRequest,
+  opts: FlagsPluginOptions,
+  userId: string | undefined,
+): FlagContext {
+  const context: FlagContext = {
+    remoteAddress: request.ip,
+    appName: opts.appName,
+    environment: opts.environment,
+  }
+  if (userId) context.userId = userId
+  const session = parseCookies(request.headers.cookie).get(SESSION_COOKIE)
+  if (session) context.sessionId = session
+  return context
+}
+
+const plugin: FastifyPluginCallback<FlagsPluginOptions> = (app, opts, done) => {
+  const { client } = opts
+  app.decorateRequest('flags', null as unknown as RequestFlags)
+  app.addHook('onRequest', (request, reply, next) => {
+    let userId = resolveUserId({
+      header: request.headers[USER_HEADER],
+      baggage: request.headers.baggage,
+      cookie: request.headers.cookie,
+    })
+    let newUser = false
+    if (!userId && opts.setUserCookie) {
+      userId = newUserId()
+      newUser = true
+      reply.header('set-cookie', userCookie(userId))
+    }
+    const context = contextOf(request, opts, userId)
+    request.flags = {
+      context,
+      newUser,
+      isEnabled: (name, fallback = false) => client.isEnabled(name, context, fallback),
+      variant: (name) => client.variant(name, context),
+    }
+    next()
+  })
+  done()
+}
+
+/** Evaluates flags per request with the user's context: `request.flags.isEnabled(...)`, `.variant(...)`. */
+export const flagsPlugin = fp(plugin, { name: '@zdd/flags', fastify: '5.x' })
