@@ -1,1 +1,4 @@
-export {}
+import { runService } from '@zdd/lifecycle'
+import { recommendationsService } from './app.ts'
+
+await runService(recommendationsService)
