@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { demo } from './commands/demo.ts'
+import { flags } from './commands/flags.ts'
 import { UsageError } from './errors.ts'
 
 const HELP = `zdd — zero-downtime delivery of Fastify services, proven under load
@@ -8,6 +9,8 @@ Commands:
   demo rolling [options]   roll a 3-replica catalog v1 → v2 under load and count every request
                            (zdd demo rolling --help for the options)
   demo recreate [options]  the same with the Recreate strategy: shows the downtime it causes
+  flags list|set|reset     show or change the feature flags of the local stack
+                           (zdd flags help for the forms)
   help                     this text
 
 Exit codes: 0 ok, 2 usage error, 3 requests were lost.`
@@ -17,6 +20,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'demo':
       return demo(rest)
+    case 'flags':
+      return flags(rest)
     case undefined:
     case 'help':
     case '--help':
