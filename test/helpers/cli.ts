@@ -13,9 +13,16 @@ export interface CliRun {
 }
 
 /** Runs the built `zdd` CLI as a real process (no TTY, so it prints plain progress lines). */
-export function runCli(args: string[], timeoutMs = 120_000): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { demo } from './commands/demo.ts'
 import { flags } from './commands/flags.ts'
+import { up } from './commands/up.ts'
 import { UsageError } from './errors.ts'
 
 const HELP = `zdd — zero-downtime delivery of Fastify services, proven under load
@@ -9,6 +10,7 @@ Commands:
   demo rolling [options]   roll a 3-replica catalog v1 → v2 under load and count every request
                            (zdd demo rolling --help for the options)
   demo recreate [options]  the same with the Recreate strategy: shows the downtime it causes
+  up [--base-port 3000]    run the local stack (gateway, catalog v1 + canary v2, recommendations a/b)
   flags list|set|reset     show or change the feature flags of the local stack
                            (zdd flags help for the forms)
   help                     this text
@@ -22,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
       return demo(rest)
     case 'flags':
       return flags(rest)
+    case 'up':
+      return up(rest)
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { test } from 'node:test'
+import { request } from 'undici'
+import { CLI, runCli, scratch } from '../helpers/cli.ts'
+
+// A base port away from the demo's 3000 so a running `zdd up` on this machine does not collide.
+const BASE = 20_000 + Math.floor(Math.random() * 20_000)
+
+test('zdd up: the whole local stack on real ports, live flag changes, Ctrl-C stops everything with exit 0', async (t) => {
+  const state = await scratch(t)
+  const child = spawn(process.execPath, [CLI, 'up', '--base-port', String(BASE)], {
+    env: { ...process.env, ZDD_STATE_DIR: state },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout.on('data', (chunk) => {
+    out += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    out += chunk
+  })
+  t.after(() => child.kill('SIGKILL'))
+  const deadline = performance.now() + 30_000
+  while (!out.includes('Ctrl-C stops everything')) {
+    assert.ok(performance.now() < deadline && child.exitCode === null, `zdd up did not get ready:\n${out}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  assert.match(out, new RegExp(`page +http://127\\.0\\.0\\.1:${BASE}/`))
+  t.diagnostic(out.match(/local stack ready in [\d.]+ s/)?.[0] ?? '')
+
+  const origin = `http://127.0.0.1:${BASE}`
+  const page = await request(`${origin}/`)
+  assert.equal(page.statusCode, 200)
+  assert.match(await page.body.text(), /<html/i)
+
+  const user = { 'x-zdd-user': 'up-test-user' }
+  const catalog = await request(`${origin}/api/catalog/products`, { headers: user })
+  assert.equal(catalog.statusCode, 200)
+  assert.match(String(catalog.headers['x-served-by']), /^catalog@v[12]\/catalog/)
+  await catalog.body.dump()
+  const recs = await request(`${origin}/api/recommendations`, { headers: user })
+  assert.equal(recs.statusCode, 200)
+  assert.match(String(recs.headers['x-zdd-route']), /^recommendations; track=stable; variant=[ab]$/)
+  await recs.body.dump()
+
+  // Everyone to the canary, through the CLI, while the stack runs.
+  const set = await runCliIn(state, ['flags', 'set', 'catalog-canary', '--rollout', '100'])
+  assert.equal(set.code, 0, set.stderr)
+  const changed = performance.now()
+  for (;;) {
+    const res = await request(`${origin}/api/catalog/products`, { headers: user })
+    await res.body.dump()
+    if (String(res.headers['x-served-by']).startsWith('catalog@v2/catalog-canary')) break
+    assert.ok(performance.now() - changed < 3000, 'canary not reached 3 s after zdd flags set')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  t.diagnostic(`zdd flags set → canary routing after ${(performance.now() - changed).toFixed(0)} ms`)
+
+  child.kill('SIGINT')
+  const [code] = await once(child, 'exit')
+  assert.equal(code, 0, out)
+  assert.match(
+    out,
+    /stopped \(exit codes: gateway 0, catalog 0, catalog-canary 0, recommendations-a 0, recommendations-b 0\)/,
+  )
+})
+
+test('zdd up: a port in use is named before anything starts', async (t) => {
+  const state = await scratch(t)
+  const { createServer } = await import('node:net')
+  const blocker = createServer().listen(BASE + 2, '127.0.0.1')
+  await once(blocker, 'listening')
+  t.after(() => blocker.close())
+  const run = await runCliIn(state, ['up', '--base-port', String(BASE)])
+  assert.equal(run.code, 2)
+  assert.match(run.stderr, new RegExp(`port ${BASE + 2} \\(catalog-canary\\) is in use`))
+})
+
+function runCliIn(state: string, args: string[]) {
+  return runCli(args, 30_000, { ZDD_STATE_DIR: state })
+}
