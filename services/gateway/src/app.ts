@@ -1,1 +1,102 @@
-export {}
+import { useFlags } from '@zdd/flags'
+import type { ServiceDefinition } from '@zdd/lifecycle'
+import type { FastifyRequest } from 'fastify'
+import { checkGatewayConfig, GatewayEnv } from './config.ts'
+import { DEMO_ROUTE_TABLE } from './defaults.ts'
+import { createGatewayMetrics } from './metrics.ts'
+import { pageRoutes } from './page/routes.ts'
+import { proxyRoutes } from './proxy/route.ts'
+import { UpstreamPool } from './proxy/upstreams.ts'
+import { gatewayReplies } from './replies.ts'
+import type { Cohort } from './routes/decide.ts'
+import { loadRouteTable } from './routes/load.ts'
+import { ShadowMirror } from './shadow/mirror.ts'
+
+/** Used only if the flags plugin resolved no user (it sets the zdd_uid cookie when there was none). */
+const ANONYMOUS = 'anonymous'
+
+function cohortOf(request: FastifyRequest): Cohort {
+  const flags = request.flags
+  return {
+    userId: flags.context.userId ?? ANONYMOUS,
+    isEnabled: (flag) => flags.isEnabled(flag),
+    variant: (flag) => flags.variant(flag),
+  }
+}
+
+/**
+ * The edge: routes path prefixes to upstreams over keep-alive pools, picks the canary track and the A/B
+ * variant per user from flags, mirrors to a shadow, and serves the demo web page at `/`.
+ */
+export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
+  name: 'gateway',
+  envSchema: GatewayEnv,
+  register(app, ctx) {
+    const { config, lifecycle } = ctx
+    checkGatewayConfig(config)
+    const table = loadRouteTable(
+      { json: config.GATEWAY_ROUTES, file: config.GATEWAY_ROUTES_FILE },
+      DEMO_ROUTE_TABLE,
+    )
+    const servedBy = `${ctx.name}@${config.APP_VERSION}/${config.POD_NAME}`
+    const flags = useFlags(app, ctx, { setUserCookie: true })
+    const metrics = createGatewayMetrics(ctx.metrics.registry)
+    const timeouts = {
+      connectMs: config.GATEWAY_CONNECT_TIMEOUT_MS,
+      headersMs: config.GATEWAY_HEADERS_TIMEOUT_MS,
+      totalMs: config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+    }
+    const pool = new UpstreamPool({
+      connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
+      connectTimeoutMs: timeouts.connectMs,
+      headersTimeoutMs: timeouts.headersMs,
+      totalTimeoutMs: timeouts.totalMs,
+      retry: true,
+    })
+    const shadowPool = new UpstreamPool({
+      connections: config.GATEWAY_SHADOW_CONCURRENCY,
+      connectTimeoutMs: Math.min(timeouts.connectMs, config.GATEWAY_SHADOW_TIMEOUT_MS),
+      headersTimeoutMs: config.GATEWAY_SHADOW_TIMEOUT_MS,
+      totalTimeoutMs: config.GATEWAY_SHADOW_TIMEOUT_MS,
+      retry: false,
+    })
+    // Cleanup hooks run after the listener closed and requests in flight finished, in reverse order:
+    // shadow exchanges are dropped first (nobody waits for them), then the primary pools close.
+    lifecycle.onShutdown('upstream pools', async () => {
+      await pool.close()
+      app.log.info('upstream pools closed')
+    })
+    lifecycle.onShutdown('shadow pools', () => shadowPool.destroy())
+    const shadow = new ShadowMirror({
+      pool: shadowPool,
+      metrics,
+      log: app.log,
+      concurrency: config.GATEWAY_SHADOW_CONCURRENCY,
+      maxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
+    })
+
+    gatewayReplies(app, { table, retryAfterS: config.GATEWAY_RETRY_AFTER_S })
+    pageRoutes(app, { table, listFlags: () => flags.list(), cohortOf, servedBy })
+    app.register(proxyRoutes, {
+      table,
+      pool,
+      shadow,
+      metrics,
+      cohortOf,
+      trackOverride: config.GATEWAY_TRACK_OVERRIDE,
+      bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
+      shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
+      timeouts,
+      servedBy,
+    })
+    app.log.info(
+      { routes: table.routes.map((route) => `${route.prefix} → ${route.name}`), source: table.source },
+      'route table loaded',
+    )
+  },
+}
+
+export { DEMO_ROUTE_TABLE, DEMO_TOPOLOGY } from './defaults.ts'
+export { type ResolvedTable, resolveRouteTable } from './routes/load.ts'
+export type { RouteTable } from './routes/schema.ts'
+export { GatewayEnv }

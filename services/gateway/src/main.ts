@@ -1,1 +1,4 @@
-export {}
+import { runService } from '@zdd/lifecycle'
+import { gatewayService } from './app.ts'
+
+await runService(gatewayService)

@@ -1,0 +1,70 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http'
+
+/** RFC 9110 §7.6.1: meaningful for one connection only, never forwarded (plus headers `Connection` names). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+])
+
+/** Request headers the gateway sets or consumes itself. */
+const GATEWAY_OWNED = new Set(['host', 'content-length', 'expect', 'x-zdd-track', 'x-zdd-user', 'baggage'])
+
+export interface ForwardedFor {
+  remoteAddress: string
+  host: string | undefined
+  protocol: string
+  prefix: string
+}
+
+function connectionNamed(headers: IncomingHttpHeaders): Set<string> {
+  const value = headers.connection
+  return new Set(
+    (Array.isArray(value) ? value.join(',') : (value ?? ''))
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  )
+}
+
+function copyEndToEnd(headers: IncomingHttpHeaders, skip: ReadonlySet<string>): OutgoingHttpHeaders {
+  const named = connectionNamed(headers)
+  const out: OutgoingHttpHeaders = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || skip.has(name)) continue
+    out[name] = value
+  }
+  return out
+}
+
+/**
+ * Headers sent upstream: the client's end-to-end headers, `x-forwarded-*` (the client's address appended to
+ * any chain it sent), and the cohort: `x-zdd-user` and `baggage` (already merged by the caller).
+ */
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  forwarded: ForwardedFor,
+  cohort: { userId: string; baggage: string },
+): OutgoingHttpHeaders {
+  const headers = copyEndToEnd(incoming, GATEWAY_OWNED)
+  const chain = incoming['x-forwarded-for']
+  headers['x-forwarded-for'] = chain ? `${chain}, ${forwarded.remoteAddress}` : forwarded.remoteAddress
+  headers['x-forwarded-proto'] = incoming['x-forwarded-proto'] ?? forwarded.protocol
+  const host = incoming['x-forwarded-host'] ?? forwarded.host
+  if (host) headers['x-forwarded-host'] = host
+  headers['x-forwarded-prefix'] = forwarded.prefix
+  headers['x-zdd-user'] = cohort.userId
+  headers.baggage = cohort.baggage
+  return headers
+}
+
+/** Headers sent to the client: the upstream's end-to-end headers (Node sets its own framing headers). */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
+  return copyEndToEnd(upstream, new Set(['date']))
+}

@@ -1,0 +1,143 @@
+import type { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Dispatcher } from 'undici'
+import { BadPathError } from '../errors.ts'
+import type { GatewayMetrics } from '../metrics.ts'
+import { type Cohort, decide, describeDecision, parseTrack } from '../routes/decide.ts'
+import type { ResolvedRoute, ResolvedTable } from '../routes/load.ts'
+import { captureBody } from '../shadow/capture.ts'
+import type { Settle, ShadowMirror } from '../shadow/mirror.ts'
+import { mergeBaggage } from './baggage.ts'
+import { keepRawBodies } from './body.ts'
+import { gatewayError, type Timeouts } from './failures.ts'
+import { clientResponseHeaders, upstreamRequestHeaders } from './headers.ts'
+import type { UpstreamFailure, UpstreamPool, UpstreamRequest } from './upstreams.ts'
+
+export interface ProxyOptions {
+  table: ResolvedTable
+  pool: UpstreamPool
+  shadow: ShadowMirror
+  metrics: GatewayMetrics
+  /** The flag evaluation for this request (request.flags of @zdd/flags). */
+  cohortOf: (request: FastifyRequest) => Cohort
+  trackOverride: boolean
+  bodyLimit: number
+  shadowMaxBodyBytes: number
+  timeouts: Timeouts
+  /** `gateway@<version>/<pod>`, sent as `x-zdd-gateway` beside the upstream's own `x-served-by`. */
+  servedBy: string
+}
+
+const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$|\?)/i
+
+/**
+ * One pair of routes per table entry (`<prefix>` and `<prefix>/*`, so the metrics' route label is the
+ * template) for every method, in a scope whose body parsers keep raw bytes.
+ */
+export async function proxyRoutes(app: FastifyInstance, opts: ProxyOptions): Promise<void> {
+  keepRawBodies(app)
+  for (const route of opts.table.routes) {
+    const handler = proxyHandler(route, opts)
+    const routeOptions = { bodyLimit: opts.bodyLimit, exposeHeadRoute: false }
+    app.all(route.prefix, routeOptions, handler)
+    app.all(`${route.prefix}/*`, routeOptions, handler)
+  }
+}
+
+function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
+  const { metrics } = opts
+  return async function proxy(request: FastifyRequest, reply: FastifyReply) {
+    const rest = request.url.slice(route.prefix.length)
+    if (DOT_SEGMENT.test(rest)) throw new BadPathError(JSON.stringify(request.url.split('?')[0]))
+    const cohort = opts.cohortOf(request)
+    const override = opts.trackOverride ? parseTrack(request.headers['x-zdd-track']) : undefined
+    const decision = decide(route, cohort, override)
+    reply.header('x-zdd-route', describeDecision(decision))
+
+    const upstreamRequest: UpstreamRequest = {
+      // Every upstream name in a resolved table is checked against its upstreams at boot.
+      origin: opts.table.upstreams.get(decision.upstream) as string,
+      path: `${route.rewritePrefix}${rest}`.replace(/^(?!\/)/, '/'),
+      method: request.method as Dispatcher.HttpMethod,
+      headers: upstreamRequestHeaders(
+        request.headers,
+        {
+          remoteAddress: request.ip,
+          host: request.headers.host,
+          protocol: request.protocol,
+          prefix: route.prefix,
+        },
+        {
+          userId: cohort.userId,
+          baggage: mergeBaggage(request.headers.baggage, {
+            'zdd.user': cohort.userId,
+            'zdd.track': decision.track,
+            'zdd.variant': decision.variant,
+          }),
+        },
+      ),
+      body: Buffer.isBuffer(request.body) ? request.body : undefined,
+    }
+    const settle = startShadow(route, decision.upstream, upstreamRequest, cohort, opts)
+
+    const clientGone = new AbortController()
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) clientGone.abort()
+    })
+    const labels = { route: route.name, upstream: decision.upstream }
+    const counted = { ...labels, track: decision.track, variant: decision.variant }
+    const startedAt = performance.now()
+    let exchange: Awaited<ReturnType<UpstreamPool['exchange']>>
+    try {
+      exchange = await opts.pool.exchange(upstreamRequest, clientGone.signal)
+    } catch (err) {
+      settle?.(undefined)
+      const failure = err as UpstreamFailure
+      if (failure.kind === 'aborted') {
+        // The client went away first: there is no one left to answer.
+        metrics.upstreamRequests.inc({ ...counted, status_code: '499' })
+        return reply.hijack()
+      }
+      const error = gatewayError(failure, decision.upstream, route.name, opts.timeouts)
+      metrics.upstreamErrors.inc({ ...labels, code: error.code })
+      metrics.upstreamRequests.inc({ ...counted, status_code: String(error.statusCode) })
+      throw error
+    }
+    const { response, retried } = exchange
+    metrics.upstreamDuration.observe(labels, (performance.now() - startedAt) / 1000)
+    metrics.upstreamRequests.inc({ ...counted, status_code: String(response.statusCode) })
+    if (retried) metrics.upstreamRetries.inc(labels)
+
+    reply.code(response.statusCode)
+    reply.headers(clientResponseHeaders(response.headers))
+    reply.header('x-zdd-gateway', opts.servedBy)
+    if (response.headers['x-served-by'] === undefined) reply.removeHeader('x-served-by')
+    let body: Readable = response.body
+    if (settle) {
+      const capture = captureBody(response.body, opts.shadowMaxBodyBytes)
+      const contentType = response.headers['content-type']
+      settle({
+        status: response.statusCode,
+        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+        body: capture.captured,
+      })
+      body = capture.stream
+    }
+    return reply.send(body)
+  }
+}
+
+function startShadow(
+  route: ResolvedRoute,
+  primaryUpstream: string,
+  primary: UpstreamRequest,
+  cohort: Cohort,
+  opts: ProxyOptions,
+): Settle | undefined {
+  const shadow = route.shadow
+  if (!shadow || shadow.upstream === primaryUpstream) return undefined
+  if (!shadow.methods.has(primary.method as never)) return undefined
+  if (shadow.flag !== undefined && !cohort.isEnabled(shadow.flag)) return undefined
+  const origin = opts.table.upstreams.get(shadow.upstream) as string
+  return opts.shadow.start(route.name, shadow.ignore, { ...primary, origin })
+}

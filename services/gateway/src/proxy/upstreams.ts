@@ -1,0 +1,154 @@
+import type { OutgoingHttpHeaders } from 'node:http'
+import { Agent, type Dispatcher } from 'undici'
+
+export interface UpstreamRequest {
+  origin: string
+  path: string
+  method: Dispatcher.HttpMethod
+  headers: OutgoingHttpHeaders
+  body: Buffer | undefined
+}
+
+export type FailureKind =
+  | 'unavailable'
+  | 'connect-timeout'
+  | 'headers-timeout'
+  | 'total-timeout'
+  | 'aborted'
+  | 'broken'
+
+/** Why an upstream exchange failed before its response headers arrived. */
+export class UpstreamFailure extends Error {
+  readonly kind: FailureKind
+  constructor(kind: FailureKind, cause: unknown) {
+    super(`upstream exchange failed: ${kind}`, { cause })
+    this.kind = kind
+  }
+}
+
+export interface Exchange {
+  response: Dispatcher.ResponseData
+  retried: boolean
+}
+
+/** Sent again once when they fail this way: the request never reached the upstream, or a reused
+ * keep-alive connection was closed under it (the upstream closing idle sockets, or a pod going away). */
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CLOSED',
+  'UND_ERR_DESTROYED',
+])
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
+
+const TOTAL_TIMEOUT = Symbol('total timeout')
+
+function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string }; errors?: Array<{ code?: string }> }
+  return e?.code ?? e?.cause?.code ?? e?.errors?.[0]?.code
+}
+
+export interface PoolOptions {
+  connections: number
+  connectTimeoutMs: number
+  headersTimeoutMs: number
+  totalTimeoutMs: number
+  /** Whether idempotent requests are sent again once after a refused or reset connection. */
+  retry: boolean
+}
+
+/**
+ * A keep-alive connection pool per upstream origin (undici Agent), one exchange = one request with a total
+ * timeout over connect, headers and body, and one retry for idempotent requests whose connection was
+ * refused or reset before any response.
+ */
+export class UpstreamPool {
+  readonly #agent: Agent
+  readonly #totalTimeoutMs: number
+  readonly #retry: boolean
+  #closing: Promise<void> | undefined
+
+  constructor(opts: PoolOptions) {
+    this.#totalTimeoutMs = opts.totalTimeoutMs
+    this.#retry = opts.retry
+    this.#agent = new Agent({
+      connections: opts.connections,
+      connect: { timeout: opts.connectTimeoutMs },
+      headersTimeout: opts.headersTimeoutMs,
+      bodyTimeout: opts.totalTimeoutMs,
+    })
+  }
+
+  /**
+   * Resolves once the response headers arrived; the total timeout keeps running until the body ends or is
+   * destroyed. `clientGone` aborts the exchange when the client goes away first.
+   */
+  async exchange(request: UpstreamRequest, clientGone?: AbortSignal): Promise<Exchange> {
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(TOTAL_TIMEOUT), this.#totalTimeoutMs)
+    timer.unref()
+    const onClientGone = () => controller.abort(clientGone?.reason)
+    clientGone?.addEventListener('abort', onClientGone, { once: true })
+    const finish = () => {
+      clearTimeout(timer)
+      clientGone?.removeEventListener('abort', onClientGone)
+    }
+    const send = () =>
+      this.#agent.request({
+        origin: request.origin,
+        path: request.path,
+        method: request.method,
+        headers: request.headers as Record<string, string | string[]>,
+        body: request.body ?? null,
+        signal: controller.signal,
+      })
+    let retried = false
+    try {
+      let response: Dispatcher.ResponseData
+      try {
+        response = await send()
+      } catch (err) {
+        const code = errorCode(err)
+        if (
+          !this.#retry ||
+          controller.signal.aborted ||
+          !IDEMPOTENT.has(request.method) ||
+          !code ||
+          !RETRYABLE.has(code)
+        )
+          throw err
+        retried = true
+        response = await send()
+      }
+      response.body.once('close', finish)
+      return { response, retried }
+    } catch (err) {
+      finish()
+      throw new UpstreamFailure(classify(err, controller.signal), err)
+    }
+  }
+
+  /** Waits for exchanges in flight, then closes every connection. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#agent.close()
+    return this.#closing
+  }
+
+  /** Closes every connection at once, failing exchanges in flight. */
+  async destroy(): Promise<void> {
+    if (!this.#agent.destroyed) await this.#agent.destroy()
+  }
+}
+
+function classify(err: unknown, signal: AbortSignal): FailureKind {
+  if (signal.aborted) return signal.reason === TOTAL_TIMEOUT ? 'total-timeout' : 'aborted'
+  const code = errorCode(err)
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect-timeout'
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return 'headers-timeout'
+  if (code && UNAVAILABLE.has(code)) return 'unavailable'
+  return 'broken'
+}

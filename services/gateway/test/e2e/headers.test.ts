@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { flagsFile } from '../helpers/flags.ts'
+import { E2E, startGateway } from '../helpers/gateway.ts'
+import { send } from '../helpers/http.ts'
+import { startUpstream } from '../helpers/upstream.ts'
+
+test(
+  'proxy hygiene: hop-by-hop headers dropped both ways, x-forwarded-* set, the cohort propagated',
+  E2E,
+  async (t) => {
+    const upstream = await startUpstream(t, 'catalog', {
+      handler: (_request, response) => {
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          connection: 'keep-alive, x-internal-hop',
+          'x-internal-hop': 'secret',
+          'keep-alive': 'timeout=60',
+          'proxy-authenticate': 'Basic',
+          'set-cookie': ['a=1; Path=/', 'b=2; Path=/'],
+          'x-end-to-end': 'kept',
+        })
+        response.end('{"ok":true}')
+      },
+    })
+    const flags = await flagsFile(t, {})
+    const gateway = await startGateway(t, {
+      routes: {
+        upstreams: { catalog: upstream.url },
+        routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
+      },
+      env: { FLAGS_FILE: flags.path },
+    })
+
+    const answer = await send(gateway.port, '/api/catalog/products?limit=2', {
+      headers: {
+        connection: 'keep-alive, x-client-hop',
+        'x-client-hop': 'secret',
+        'keep-alive': 'timeout=5',
+        te: 'trailers',
+        'proxy-authorization': 'Basic Zm9vOmJhcg==',
+        'x-forwarded-for': '203.0.113.7',
+        baggage: 'tenant=acme;ttl=60, zdd.variant=forged',
+        cookie: 'zdd_uid=user-7; theme=dark',
+        'x-end-to-end': 'kept',
+      },
+    })
+    assert.equal(answer.status, 200)
+    const seen = upstream.seen[0]
+    assert.ok(seen)
+    assert.equal(seen.url, '/products?limit=2', 'the prefix is stripped, the query kept')
+    for (const name of ['x-client-hop', 'keep-alive', 'te', 'proxy-authorization']) {
+      assert.equal(seen.headers[name], undefined, `${name} must not reach the upstream`)
+    }
+    assert.equal(seen.headers['x-end-to-end'], 'kept')
+    assert.equal(seen.headers.cookie, 'zdd_uid=user-7; theme=dark')
+    assert.equal(seen.headers['x-forwarded-for'], '203.0.113.7, 127.0.0.1')
+    assert.equal(seen.headers['x-forwarded-proto'], 'http')
+    assert.equal(seen.headers['x-forwarded-host'], `127.0.0.1:${gateway.port}`)
+    assert.equal(seen.headers['x-forwarded-prefix'], '/api/catalog')
+    assert.equal(
+      seen.headers['x-zdd-user'],
+      'user-7',
+      'the user id from the cookie is named for the upstream',
+    )
+    assert.equal(
+      seen.headers.baggage,
+      'tenant=acme;ttl=60,zdd.user=user-7,zdd.track=stable,zdd.variant=none',
+      'incoming members kept, ours set (a forged zdd.variant replaced)',
+    )
+
+    for (const name of ['x-internal-hop', 'proxy-authenticate']) {
+      assert.equal(answer.headers[name], undefined, `${name} must not reach the client`)
+    }
+    assert.notEqual(
+      answer.headers['keep-alive'],
+      'timeout=60',
+      "the upstream's keep-alive is not the client's",
+    )
+    assert.equal(answer.headers['x-end-to-end'], 'kept')
+    assert.deepEqual(answer.headers['set-cookie'], ['a=1; Path=/', 'b=2; Path=/'])
+    assert.equal(answer.headers['x-served-by'], 'catalog@v1/catalog-pod')
+    assert.equal(answer.headers['x-zdd-gateway'], 'gateway@0.0.0-dev/local')
+    assert.equal(answer.headers['x-zdd-route'], 'catalog; track=stable; variant=none')
+    assert.equal(answer.body, '{"ok":true}')
+
+    // A first-time visitor gets a user id cookie, and the upstream already sees that id.
+    const fresh = await send(gateway.port, '/api/catalog/products')
+    const minted = String(fresh.headers['set-cookie']?.find((cookie) => cookie.startsWith('zdd_uid=')))
+    assert.match(minted, /^zdd_uid=[\w-]+; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Lax$/)
+    assert.equal(`zdd_uid=${upstream.seen[1]?.headers['x-zdd-user']}`, minted.split(';')[0])
+
+    const head = await send(gateway.port, '/api/catalog/products', {
+      method: 'HEAD',
+      headers: { 'x-zdd-user': 'u1' },
+    })
+    assert.equal(head.status, 200)
+    assert.equal(head.body, '')
+    assert.equal(upstream.seen[2]?.method, 'HEAD')
+  },
+)
