@@ -10,12 +10,23 @@ Commands:
   demo rolling [options]   roll a 3-replica catalog v1 → v2 under load and count every request
                            (zdd demo rolling --help for the options)
   demo recreate [options]  the same with the Recreate strategy: shows the downtime it causes
+  demo blue-green [options]  green next to blue, switch the Service selector, stop blue after a delay
+                           (--preview checks green first, --rollback switches back and stops green)
+  demo canary [options]    replica-ratio canary in steps (--steps 1,2 of --replicas 4), then promotion;
+                           aborts when a step fails more than --max-error-percent
+  demo node-drain [options]  kubectl drain of the busiest node: evictions refused while they would
+                           breach the PodDisruptionBudget (--pdb none --placement packed: the control)
+  demo all [options]       every strategy in turn, then one comparison table
+                           (every demo: --unprepared for the control, --json FILE, --html FILE)
   up [--base-port 3000]    run the local stack (gateway, catalog v1 + canary v2, recommendations a/b)
+     [--unleash]           … with flags from the local Unleash (zdd flags up) instead of the file
   flags list|set|reset     show or change the feature flags of the local stack
                            (zdd flags help for the forms)
+  flags up|down|export     a local Unleash server seeded with the demo flags (Postgres included);
+                           export writes its flags as the offline flags file
   help                     this text
 
-Exit codes: 0 ok, 2 usage error, 3 requests were lost.`
+Exit codes: 0 ok, 2 usage error, 3 requests were lost, 4 a rollout was aborted (nothing lost).`
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv

@@ -1,23 +1,26 @@
-import type { ProgressSnapshot, RolloutEvent, RolloutReport } from '@zdd/rollout'
+import type { ProgressSnapshot, RolloutEvent } from '@zdd/rollout'
 
 const BAR_WIDTH = 20
+const WIDE_BAR = 40
 
-/** A one-line live view for people: elapsed, requests, failures by kind, share per version (last second). */
+/** A one-line view for logs: elapsed, requests, failures by kind, share per version (last second). */
 export function progressLine(s: ProgressSnapshot): string {
-  const failures = Object.entries(s.failures)
-    .map(([kind, n]) => `${kind}=${n}`)
-    .join(' ')
-  const recentTotal = Object.values(s.recentVersions).reduce((a, b) => a + b, 0)
-  const shares = Object.entries(s.recentVersions)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([version, n]) => {
-      const share = recentTotal === 0 ? 0 : n / recentTotal
-      const filled = Math.round(share * BAR_WIDTH)
-      return `${version} ${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${Math.round(share * 100)}%`
-    })
+  const shares = versionShares(s)
+    .map(({ version, share }) => `${version} ${bar(share, BAR_WIDTH)} ${Math.round(share * 100)}%`)
     .join('  ')
   const clock = `${(s.elapsedMs / 1000).toFixed(1)}s`.padStart(6)
-  return `${clock} ${s.phase.padEnd(8)} ${String(s.recentRps).padStart(5)} req/s  sent ${s.total}  ok ${s.ok}  failed ${s.failed}${failures ? ` (${failures})` : ''}  ${shares}`
+  return `${clock} ${s.phase.padEnd(8)} ${String(s.recentRps).padStart(5)} req/s  sent ${s.total}  ok ${s.ok}  failed ${s.failed}${failureKinds(s)}  ${shares}`
+}
+
+/** The block a terminal redraws in place: a status line, then a bar per version (last second). */
+export function progressBlock(s: ProgressSnapshot): string[] {
+  const clock = `${(s.elapsedMs / 1000).toFixed(1)}s`.padStart(6)
+  const status = `${clock}  ${s.phase.padEnd(12)} ${String(s.recentRps).padStart(5)} req/s   sent ${s.total}  ok ${s.ok}  failed ${s.failed}${failureKinds(s)}`
+  const shares = versionShares(s).map(
+    ({ version, share, n }) =>
+      `        ${version.padEnd(8)} ${bar(share, WIDE_BAR)} ${String(Math.round(share * 100)).padStart(3)}%  ${n}/s`,
+  )
+  return [status, ...(shares.length ? shares : ['        (no responses in the last second)'])]
 }
 
 export function eventLine(event: RolloutEvent): string {
@@ -25,7 +28,7 @@ export function eventLine(event: RolloutEvent): string {
   return `${`${(event.tMs / 1000).toFixed(1)}s`.padStart(6)} ${event.type.padEnd(17)} ${subject}`
 }
 
-/** Events worth a line of their own in the live view (the rest go to --json). */
+/** Events worth a line of their own in the live view (the rest go to --json and --html). */
 export const SHOWN_EVENTS = new Set([
   'rollout-started',
   'pod-created',
@@ -36,48 +39,86 @@ export const SHOWN_EVENTS = new Set([
   'pod-exited',
   'endpoint-removed',
   'rollout-complete',
+  'scaled',
+  'selector-switched',
+  'weight-changed',
+  'preview-checked',
+  'canary-step',
+  'canary-observed',
+  'rollout-aborted',
+  'node-cordoned',
+  'pod-evicted',
+  'eviction-refused',
+  'node-drained',
 ])
 
-export function summary(report: RolloutReport): string {
-  const lines = [
-    '',
-    `${report.strategy} rollout${report.unprepared ? ' (UNPREPARED control)' : ''}: ${report.parameters.fromVersion} → ${report.parameters.toVersion}, ${report.parameters.replicas} replicas, ${report.parameters.rps} req/s, propagation ${report.parameters.propagationDelayMs}±${report.parameters.propagationJitterMs} ms, shutdown delay ${report.parameters.shutdownDelayMs} ms`,
-    `  requests  ${report.total} sent, ${report.ok} ok, ${report.failed} failed${formatKinds(report.failures)}`,
-    `  phases    before ${phase(report.phases.before)} | during ${phase(report.phases.during)} | after ${phase(report.phases.after)}`,
-    `  versions  ${Object.entries(report.versions)
-      .map(([v, n]) => `${v}=${n}`)
-      .join(' ')}`,
-    `  latency   p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
-    `  pods      ${report.terminations.map((t) => `${t.pod} exit ${t.exitCode ?? t.signal} in ${t.durationMs} ms${t.sigkill ? ' (SIGKILL)' : ''}`).join('; ')}`,
-    `  final     ${report.finalPods.map((p) => `${p.name}=${p.version}${p.ready ? '' : ' (not ready)'}`).join(' ')}`,
-    ...downtime(report),
-    `  balancer  ${report.balancer.connections} connections, ${report.balancer.noEndpoint} with no endpoint, upstream errors ${JSON.stringify(report.balancer.upstreamErrors)}`,
-    '',
-    report.failed === 0
-      ? `ZERO LOSS: all ${report.total} requests succeeded during the rollout.`
-      : `LOST ${report.failed} of ${report.total} requests (${((100 * report.failed) / Math.max(1, report.total)).toFixed(2)}%).`,
-  ]
-  return lines.join('\n')
+/**
+ * The live view: on a terminal, event lines scroll above a block redrawn in place several times a second;
+ * elsewhere (CI logs, pipes), one plain progress line a second and the event lines.
+ */
+export class LiveView {
+  #drawn = 0
+  #lastPlainMs = Number.NEGATIVE_INFINITY
+  #last: ProgressSnapshot | undefined
+  readonly #out: NodeJS.WritableStream
+  readonly #tty: boolean
+
+  constructor(out: NodeJS.WritableStream, tty: boolean) {
+    this.#out = out
+    this.#tty = tty
+  }
+
+  get intervalMs(): number {
+    return this.#tty ? 200 : 1000
+  }
+
+  progress(snapshot: ProgressSnapshot): void {
+    this.#last = snapshot
+    if (this.#tty) {
+      this.#redraw([])
+      return
+    }
+    if (snapshot.elapsedMs - this.#lastPlainMs < 900) return
+    this.#lastPlainMs = snapshot.elapsedMs
+    this.#out.write(`${progressLine(snapshot)}\n`)
+  }
+
+  event(event: RolloutEvent): void {
+    if (!SHOWN_EVENTS.has(event.type)) return
+    if (this.#tty) this.#redraw([eventLine(event)])
+    else this.#out.write(`${eventLine(event)}\n`)
+  }
+
+  /** Leaves the last block on screen, so what follows starts below it. */
+  finish(): void {
+    this.#drawn = 0
+  }
+
+  #redraw(above: string[]): void {
+    const clear = this.#drawn > 0 ? `\x1b[${this.#drawn}F\x1b[J` : ''
+    // A line wider than the terminal would wrap and break the count of lines to redraw: cut it.
+    const width = Math.max(20, ((this.#out as { columns?: number }).columns ?? 200) - 1)
+    const block = (this.#last ? progressBlock(this.#last) : []).map((line) => line.slice(0, width))
+    this.#drawn = block.length
+    this.#out.write(`${clear}${[...above, ...block].map((line) => `${line}\n`).join('')}`)
+  }
 }
 
-function phase(t: { total: number; failed: number }): string {
-  return `${t.failed}/${t.total} failed`
+function versionShares(s: ProgressSnapshot): Array<{ version: string; share: number; n: number }> {
+  const total = Object.values(s.recentVersions).reduce((a, b) => a + b, 0)
+  return Object.entries(s.recentVersions)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([version, n]) => ({ version, n, share: total === 0 ? 0 : n / total }))
 }
 
-function formatKinds(failures: Record<string, number | undefined>): string {
-  const entries = Object.entries(failures).filter(([, n]) => n)
-  return entries.length ? ` (${entries.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''
+function bar(share: number, width: number): string {
+  const filled = Math.round(share * width)
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`
 }
 
-function downtime(report: RolloutReport): string[] {
-  if (report.downtime.totalMs === 0) return []
-  const windows = report.downtime.windows.map(
-    (w) => `${(w.fromMs / 1000).toFixed(1)}s–${(w.toMs / 1000).toFixed(1)}s`,
-  )
-  return [
-    `  downtime  no endpoint for ${Math.round(report.downtime.totalMs)} ms (${windows.join(', ')})`,
-    report.strategy === 'recreate'
-      ? '            Recreate deletes every old pod before it creates new ones: until a new pod is ready and its endpoint has propagated, the Service has nowhere to send a connection, however well each pod drains.'
-      : '            every endpoint was gone at once: no replica could take the traffic.',
-  ]
+function failureKinds(s: ProgressSnapshot): string {
+  const kinds = Object.entries(s.failures)
+    .filter(([, n]) => n)
+    .map(([kind, n]) => `${kind}=${n}`)
+  return kinds.length ? ` (${kinds.join(' ')})` : ''
 }

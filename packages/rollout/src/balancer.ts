@@ -13,6 +13,8 @@ export interface BalancerStats {
   upstreamErrors: Record<string, number>
 }
 
+const MAX_ROUTES = 8192
+
 /**
  * A Kubernetes Service as kube-proxy implements it: balancing *connections*, not requests. A new
  * connection goes round-robin to a current endpoint; an established one stays on its pod until either side
@@ -22,12 +24,22 @@ export interface BalancerStats {
 export class ServiceBalancer {
   readonly stats: BalancerStats = { connections: 0, noEndpoint: 0, upstreamErrors: {} }
   readonly #endpoints = new Map<string, Endpoint>()
+  /** Client port → endpoint name ('' for none), so a failed request can be traced to the pod it reached. */
+  readonly #routes = new Map<number, string>()
   readonly #sockets = new Set<Socket>()
   #next = 0
   #server: Server | undefined
 
   get endpointNames(): string[] {
     return [...this.#endpoints.keys()]
+  }
+
+  /**
+   * The endpoint a client connection (by the client's local port) was sent to: '' when there was none,
+   * undefined when unknown. Remembers the most recent connections only.
+   */
+  routeOf(clientPort: number): string | undefined {
+    return this.#routes.get(clientPort)
   }
 
   setEndpoint(name: string, endpoint: Endpoint | undefined): void {
@@ -53,8 +65,8 @@ export class ServiceBalancer {
     if (server) await new Promise((resolve) => server.close(resolve))
   }
 
-  #pick(): Endpoint | undefined {
-    const endpoints = [...this.#endpoints.values()]
+  #pick(): [string, Endpoint] | undefined {
+    const endpoints = [...this.#endpoints.entries()]
     if (endpoints.length === 0) return undefined
     this.#next = (this.#next + 1) % endpoints.length
     return endpoints[this.#next]
@@ -63,12 +75,14 @@ export class ServiceBalancer {
   #route(client: Socket): void {
     this.stats.connections += 1
     this.#track(client)
-    const endpoint = this.#pick()
-    if (!endpoint) {
+    const picked = this.#pick()
+    this.#remember(client.remotePort, picked?.[0] ?? '')
+    if (!picked) {
       this.stats.noEndpoint += 1
       client.resetAndDestroy()
       return
     }
+    const [, endpoint] = picked
     const upstream = connect({ host: endpoint.host, port: endpoint.port, allowHalfOpen: true })
     this.#track(upstream)
     let connected = false
@@ -92,6 +106,16 @@ export class ServiceBalancer {
       // Half-close first (FIN after the last byte), then make sure nothing lingers.
       if (!client.destroyed) client.end()
     })
+  }
+
+  #remember(port: number | undefined, name: string): void {
+    if (port === undefined) return
+    this.#routes.delete(port)
+    this.#routes.set(port, name)
+    if (this.#routes.size > MAX_ROUTES) {
+      const oldest = this.#routes.keys().next()
+      if (!oldest.done) this.#routes.delete(oldest.value)
+    }
   }
 
   #track(socket: Socket): void {

@@ -9,14 +9,22 @@ export interface PropagationSpec {
   jitterMs: number
 }
 
+export type Selector = Readonly<Record<string, string>>
+
+export function matches(selector: Selector, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value)
+}
+
 /**
- * The EndpointSlice controller and its consumers: a pod is an endpoint while it is ready and not
- * terminating; every change reaches the balancer only after the propagation delay (with jitter), and a
- * later change for the same pod supersedes an earlier one still in flight.
+ * The EndpointSlice controller and its consumers: a pod is an endpoint while it is ready, not terminating
+ * and matched by the Service's selector; every change reaches the balancer only after the propagation
+ * delay (with jitter), and a later change for the same pod supersedes an earlier one still in flight.
  */
 export class EndpointsController {
   readonly #generation = new Map<string, number>()
   readonly #timers = new Set<NodeJS.Timeout>()
+  readonly #pods = new Set<Pod>()
+  #selector: Selector = {}
 
   readonly #balancer: ServiceBalancer
   readonly #propagation: PropagationSpec
@@ -28,11 +36,39 @@ export class EndpointsController {
     this.#events = events
   }
 
+  get selector(): Selector {
+    return this.#selector
+  }
+
   watch(pod: Pod): void {
-    const update = () => this.#schedule(pod, pod.ready && !pod.terminating)
+    this.#pods.add(pod)
+    const update = () => this.#schedule([[pod, this.#wanted(pod)]])
     pod.on('ready', update)
     pod.on('terminating', update)
     if (pod.ready) update()
+  }
+
+  /** The Service's selector as it is created, before any pod exists: no switch, no event. */
+  selectInitially(selector: Selector): void {
+    this.#selector = { ...selector }
+  }
+
+  /**
+   * Changes the Service's selector (a blue-green switch). The EndpointSlice is rewritten as one update, so
+   * the balancer swaps the whole set at once, after one propagation delay: no moment with both colours or
+   * with neither.
+   */
+  setSelector(selector: Selector, detail?: string): void {
+    this.#selector = { ...selector }
+    this.#events.record({
+      type: 'selector-switched',
+      detail:
+        detail ??
+        Object.entries(selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+    })
+    this.#schedule([...this.#pods].map((pod) => [pod, this.#wanted(pod)]))
   }
 
   stop(): void {
@@ -40,21 +76,33 @@ export class EndpointsController {
     this.#timers.clear()
   }
 
-  #schedule(pod: Pod, member: boolean): void {
-    const generation = (this.#generation.get(pod.name) ?? 0) + 1
-    this.#generation.set(pod.name, generation)
+  #wanted(pod: Pod): boolean {
+    return pod.ready && !pod.terminating && matches(this.#selector, pod.labels)
+  }
+
+  #schedule(changes: Array<[Pod, boolean]>): void {
+    // Additions first: one update never leaves the balancer empty in between.
+    const batch = changes
+      .map(([pod, member]) => {
+        const generation = (this.#generation.get(pod.name) ?? 0) + 1
+        this.#generation.set(pod.name, generation)
+        return { pod, member, generation }
+      })
+      .sort((a, b) => Number(b.member) - Number(a.member))
     const timer = setTimeout(
       () => {
         this.#timers.delete(timer)
-        if (this.#generation.get(pod.name) !== generation) return
-        const isMember = this.#balancer.endpointNames.includes(pod.name)
-        if (member === isMember) return
-        this.#balancer.setEndpoint(pod.name, member ? { host: '127.0.0.1', port: pod.port } : undefined)
-        this.#events.record({
-          type: member ? 'endpoint-added' : 'endpoint-removed',
-          pod: pod.name,
-          version: pod.version,
-        })
+        for (const { pod, member, generation } of batch) {
+          if (this.#generation.get(pod.name) !== generation) continue
+          const isMember = this.#balancer.endpointNames.includes(pod.name)
+          if (member === isMember) continue
+          this.#balancer.setEndpoint(pod.name, member ? { host: '127.0.0.1', port: pod.port } : undefined)
+          this.#events.record({
+            type: member ? 'endpoint-added' : 'endpoint-removed',
+            pod: pod.name,
+            version: pod.version,
+          })
+        }
       },
       jittered(this.#propagation.delayMs, this.#propagation.jitterMs),
     )

@@ -11,3 +11,23 @@ export const RolloutTimeoutError = createError(
   'ZDD_ROLLOUT_TIMEOUT',
   'The %s rollout did not complete within %s ms; pods: %s',
 )
+
+export const DrainTimeoutError = createError(
+  'ZDD_ROLLOUT_DRAIN_TIMEOUT',
+  'Draining %s did not finish within %s ms: %s. A PodDisruptionBudget that can never be met (minAvailable ≥ replicas) blocks a drain forever; lower it.',
+)
+
+export const UnknownScenarioError = createError(
+  'ZDD_ROLLOUT_UNKNOWN_SCENARIO',
+  'No runner for scenario "%s"; known: %s',
+)
+
+export const NoSchedulableNodeError = createError(
+  'ZDD_ROLLOUT_NO_SCHEDULABLE_NODE',
+  'No schedulable node for a new pod: all %s nodes are cordoned. Run with more nodes.',
+)
+
+export const NoTemplateError = createError(
+  'ZDD_ROLLOUT_NO_TEMPLATE',
+  'Deployment %s has no pod template yet: create() it before scaling or replacing pods.',
+)

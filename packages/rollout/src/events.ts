@@ -15,6 +15,18 @@ export type RolloutEventType =
   | 'rollout-complete'
   | 'load-started'
   | 'load-stopped'
+  | 'scaled'
+  | 'selector-switched'
+  /** Reserved for gateway-weighted strategies (canary-flags, ab): a traffic weight changed. */
+  | 'weight-changed'
+  | 'preview-checked'
+  | 'canary-step'
+  | 'canary-observed'
+  | 'rollout-aborted'
+  | 'node-cordoned'
+  | 'pod-evicted'
+  | 'eviction-refused'
+  | 'node-drained'
 
 export interface RolloutEvent {
   tMs: number

@@ -1,9 +1,19 @@
 export { type BalancerStats, type Endpoint, ServiceBalancer } from './balancer.ts'
 export { type Clock, jittered, startClock } from './clock.ts'
-export { Deployment, type DeploymentSpec } from './deployment.ts'
-export { EndpointsController, type PropagationSpec } from './endpoints.ts'
+export { Deployment, type DeploymentSpec, type Placer } from './deployment.ts'
+export {
+  describePdb,
+  type EvictionResult,
+  evict,
+  type PdbSpec,
+  type PdbStatus,
+  PodDisruptionBudget,
+} from './disruption.ts'
+export { type DrainOptions, type DrainResult, drainNode } from './drain.ts'
+export { EndpointsController, matches, type PropagationSpec, type Selector } from './endpoints.ts'
 export * as errors from './errors.ts'
 export { EventLog, type RolloutEvent, type RolloutEventType } from './events.ts'
+export { Harness, type RolloutHooks } from './harness.ts'
 export {
   classifyError,
   type FailureKind,
@@ -12,6 +22,7 @@ export {
   parseServedBy,
   type RequestRecord,
 } from './load.ts'
+export { Nodes, type Placement } from './nodes.ts'
 export { ROLLOUT_DEFAULTS, type RolloutOptions, resolveOptions } from './options.ts'
 export { Pod, type PodSpec, type PodTemplate, type Termination } from './pod.ts'
 export { freePort } from './ports.ts'
@@ -20,11 +31,29 @@ export { Progress, type ProgressSnapshot } from './progress.ts'
 export {
   latencySummary,
   noEndpointWindows,
+  type PerVersion,
   percentile,
+  perVersion,
   type RolloutReport,
   splitPhases,
   type Tally,
   tally,
 } from './report.ts'
-export { type RolloutHooks, runRollout } from './run.ts'
+export { runRollout } from './run.ts'
+export {
+  type BlueGreenScenario,
+  type CanaryScenario,
+  type NodeDrainScenario,
+  SCENARIO_DEFAULTS,
+  type Scenario,
+  type ScenarioKind,
+  validateScenario,
+} from './scenario.ts'
+export type { BlueGreenDetails } from './scenarios/blue-green.ts'
+export type { CanaryDetails, CanaryStep } from './scenarios/canary.ts'
+export { createRunner, SCENARIO_KINDS } from './scenarios/index.ts'
+export type { DrainDetails } from './scenarios/node-drain.ts'
+export type { PreviewCheck, PreviewResult } from './scenarios/preview.ts'
+export type { ScenarioDetails, ScenarioRunner } from './scenarios/runner.ts'
 export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } from './strategy.ts'
+export { type Timeline, type TimelineBucket, timeline } from './timeline.ts'

@@ -1,4 +1,4 @@
-import { Client } from 'undici'
+import { buildConnector, Client } from 'undici'
 import type { Clock } from './clock.ts'
 
 export type FailureKind = 'refused' | 'reset' | 'timeout' | 'http_5xx' | 'http_4xx' | 'other'
@@ -13,6 +13,8 @@ export interface RequestRecord {
   errorCode?: string
   version?: string
   pod?: string
+  /** For a failure: the pod the Service had sent this connection to ('' when it had none), when known. */
+  routedTo?: string
 }
 
 export interface LoadSpec {
@@ -23,6 +25,13 @@ export interface LoadSpec {
   /** Keep-alive connections, each a separate client (like many users or upstream pods), used in turn. */
   connections: number
   timeoutMs: number
+  /**
+   * Requests per connection before the client closes it (`Connection: close` on the last one), like a
+   * client's or proxy's keep-alive request limit; 0 keeps every connection for the whole run.
+   */
+  maxRequestsPerConnection?: number
+  /** Which pod the Service routed the connection from this client port to (ServiceBalancer.routeOf). */
+  routeOf?: (clientPort: number) => string | undefined
 }
 
 const TICK_MS = 5
@@ -62,6 +71,8 @@ export function classifyError(err: unknown): { failure: FailureKind; code: strin
 export class LoadGenerator {
   readonly records: RequestRecord[] = []
   readonly #clients: Client[]
+  /** Local port of each client's current connection, to trace failures to a pod. */
+  readonly #localPorts: Array<number | undefined>
   #nextClient = 0
   readonly #inFlight = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | undefined
@@ -78,14 +89,22 @@ export class LoadGenerator {
     this.#onRecord = onRecord
     // One connection per client, requests spread over all of them: a Service sees many long-lived
     // keep-alive connections, which is what makes connection-level balancing matter during a rollout.
+    this.#localPorts = Array.from({ length: spec.connections }, () => undefined)
+    const connector = buildConnector({ timeout: spec.timeoutMs })
     this.#clients = Array.from(
       { length: spec.connections },
-      () =>
+      (_, index) =>
         new Client(spec.origin, {
           pipelining: 1,
           headersTimeout: spec.timeoutMs,
           bodyTimeout: spec.timeoutMs,
-          connect: { timeout: spec.timeoutMs },
+          ...(spec.maxRequestsPerConnection ? { maxRequestsPerClient: spec.maxRequestsPerConnection } : {}),
+          connect: (options, callback) =>
+            connector(options, (err, socket) => {
+              this.#localPorts[index] = socket?.localPort
+              if (err) callback(err, null)
+              else callback(null, socket as NonNullable<typeof socket>)
+            }),
         }),
     )
   }
@@ -117,9 +136,10 @@ export class LoadGenerator {
 
   async #send(scheduledAt: number): Promise<void> {
     let record: RequestRecord
+    const index = this.#nextClient
+    this.#nextClient = (this.#nextClient + 1) % this.#clients.length
     try {
-      const client = this.#clients[this.#nextClient] as Client
-      this.#nextClient = (this.#nextClient + 1) % this.#clients.length
+      const client = this.#clients[index] as Client
       const response = await client.request({ method: 'GET', path: this.#spec.path })
       await response.body.dump()
       const status = response.statusCode
@@ -130,6 +150,9 @@ export class LoadGenerator {
     } catch (err) {
       const { failure, code } = classifyError(err)
       record = { tMs: scheduledAt, latencyMs: this.#clock() - scheduledAt, failure, errorCode: code }
+      const port = this.#localPorts[index]
+      const routedTo = port === undefined ? undefined : this.#spec.routeOf?.(port)
+      if (routedTo !== undefined) record.routedTo = routedTo
     }
     this.records.push(record)
     this.#onRecord?.(record)

@@ -1,7 +1,11 @@
 import { InvalidOptionError } from './errors.ts'
+import { type Scenario, validateScenario } from './scenario.ts'
 import type { Strategy } from './strategy.ts'
 
 export interface RolloutOptions {
+  /** What the run does; defaults to the Deployment update `strategy` describes (rolling or recreate). */
+  scenario: Scenario
+  /** The Deployment strategy: the update itself for rolling/recreate, the stable's promotion for canary. */
   strategy: Strategy
   replicas: number
   rps: number
@@ -18,6 +22,8 @@ export interface RolloutOptions {
   warmupMs: number
   tailMs: number
   requestTimeoutMs: number
+  /** Requests per keep-alive connection before the client closes it; 0: never (see LoadSpec). */
+  maxRequestsPerConnection: number
   fromVersion: string
   toVersion: string
   /** The built service to run as pods, and the path the load hits. */
@@ -39,11 +45,22 @@ export const ROLLOUT_DEFAULTS = {
   warmupMs: 1500,
   tailMs: 1500,
   requestTimeoutMs: 5000,
+  maxRequestsPerConnection: 0,
   fromVersion: 'v1',
   toVersion: 'v2',
 } as const satisfies Partial<RolloutOptions>
 
 type Given = Partial<Omit<RolloutOptions, 'service'>> & Pick<RolloutOptions, 'service'>
+
+function scenarioFor(given: Given): Pick<RolloutOptions, 'scenario' | 'strategy'> {
+  const strategy = given.strategy ?? ROLLOUT_DEFAULTS.strategy
+  const scenario = given.scenario ?? { kind: strategy.type === 'Recreate' ? 'recreate' : 'rolling' }
+  if (scenario.kind === 'recreate') return { scenario, strategy: { type: 'Recreate' } }
+  if (strategy.type === 'Recreate') {
+    throw new InvalidOptionError('strategy', `Recreate does not fit the ${scenario.kind} scenario`)
+  }
+  return { scenario, strategy }
+}
 
 /** Fills defaults and rejects values that would make the run meaningless, naming the option. */
 export function resolveOptions(given: Given): RolloutOptions {
@@ -55,7 +72,7 @@ export function resolveOptions(given: Given): RolloutOptions {
   }
   const shutdownDelayMs =
     merged.shutdownDelayMs ?? merged.propagationDelayMs + merged.propagationJitterMs + 500
-  const options: RolloutOptions = { ...merged, shutdownDelayMs }
+  const options: RolloutOptions = { ...merged, ...scenarioFor(given), shutdownDelayMs }
   const whole = (name: keyof RolloutOptions, min: number, max: number) => {
     const value = options[name] as number
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -75,6 +92,7 @@ export function resolveOptions(given: Given): RolloutOptions {
   whole('warmupMs', 0, 600_000)
   whole('tailMs', 0, 600_000)
   whole('requestTimeoutMs', 10, 120_000)
+  whole('maxRequestsPerConnection', 0, 1_000_000)
   if (options.propagationJitterMs > options.propagationDelayMs) {
     throw new InvalidOptionError(
       'propagationJitterMs',
@@ -84,6 +102,7 @@ export function resolveOptions(given: Given): RolloutOptions {
   if (options.fromVersion === options.toVersion) {
     throw new InvalidOptionError('toVersion', `must differ from fromVersion ("${options.fromVersion}")`)
   }
+  validateScenario(options.scenario, options.replicas)
   return options
 }
 

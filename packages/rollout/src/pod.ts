@@ -11,6 +11,8 @@ export interface PodTemplate {
   command: string
   args: readonly string[]
   env: Readonly<Record<string, string>>
+  /** Labels a Service selector and a PodDisruptionBudget match on (e.g. track, color). */
+  labels?: Readonly<Record<string, string>>
 }
 
 export interface PodSpec {
@@ -45,6 +47,8 @@ export class Pod extends EventEmitter<{ ready: [boolean]; terminating: []; exit:
   ready = false
   readySinceMs: number | undefined
   restarts = 0
+  /** The (simulated) node the scheduler placed the pod on, when the run has nodes. */
+  node: string | undefined
   readonly logTail: string[] = []
   #child: ChildProcess | undefined
   #readiness: Prober | undefined
@@ -81,6 +85,10 @@ export class Pod extends EventEmitter<{ ready: [boolean]; terminating: []; exit:
     return this.template.version
   }
 
+  get labels(): Readonly<Record<string, string>> {
+    return this.template.labels ?? {}
+  }
+
   get terminating(): boolean {
     return this.phase === 'Terminating' || this.phase === 'Terminated'
   }
@@ -93,7 +101,12 @@ export class Pod extends EventEmitter<{ ready: [boolean]; terminating: []; exit:
   start(): void {
     this.#spawn()
     this.phase = 'Running'
-    this.#events.record({ type: 'pod-created', pod: this.name, version: this.version })
+    this.#events.record({
+      type: 'pod-created',
+      pod: this.name,
+      version: this.version,
+      ...(this.node ? { detail: `on ${this.node}` } : {}),
+    })
     this.#readiness = new Prober(this.managementPort, this.#spec.readiness, (ok) => this.#setReady(ok))
     this.#liveness = new Prober(this.managementPort, this.#spec.liveness, (ok) => {
       if (!ok && this.phase === 'Running') void this.#restart()

@@ -2,6 +2,10 @@ import type { BalancerStats } from './balancer.ts'
 import type { RolloutEvent } from './events.ts'
 import type { FailureKind, RequestRecord } from './load.ts'
 import type { Termination } from './pod.ts'
+import type { BlueGreenDetails } from './scenarios/blue-green.ts'
+import type { CanaryDetails } from './scenarios/canary.ts'
+import type { DrainDetails } from './scenarios/node-drain.ts'
+import type { Timeline } from './timeline.ts'
 
 export interface Tally {
   total: number
@@ -11,20 +15,35 @@ export interface Tally {
   versions: Record<string, number>
 }
 
+/** Requests by the version that served them, or for a failure, of the pod the connection was routed to. */
+export type PerVersion = Record<string, { ok: number; failed: number }>
+
 export interface RolloutReport extends Tally {
+  /** rolling, recreate, blue-green, canary, node-drain (the scenario's kind). */
   strategy: string
   unprepared: boolean
   durationMs: number
+  /** From rollout-started to rollout-complete: how long the change itself took. */
+  rolloutMs: number
+  /** Set when the rollout stopped before its end (canary errors, failed preview): what and why. */
+  aborted?: string
   latencyMs: { p50: number; p99: number; max: number }
   /** Requests sent before, during and after the rollout itself (ZERO_DOWNTIME.md §4: count per phase). */
   phases: { before: Tally; during: Tally; after: Tally }
   parameters: Record<string, unknown>
-  finalPods: Array<{ name: string; version: string; ready: boolean }>
+  finalPods: Array<{ name: string; version: string; ready: boolean; node?: string }>
   terminations: Termination[]
   balancer: BalancerStats
   /** Windows in which the Service had no endpoint at all, after load started (Recreate's downtime). */
   downtime: { windows: Array<{ fromMs: number; toMs: number }>; totalMs: number }
   events: RolloutEvent[]
+  /** Failures attributed to versions where the Service's routing tells (`unattributed` otherwise). */
+  perVersion: PerVersion
+  /** Per time bucket: sent, ok, failed by kind, ok by version; what the HTML chart draws. */
+  timeline: Timeline
+  blueGreen?: BlueGreenDetails
+  canary?: CanaryDetails
+  drain?: DrainDetails
 }
 
 export function tally(records: Iterable<RequestRecord>): Tally {
@@ -38,6 +57,27 @@ export function tally(records: Iterable<RequestRecord>): Tally {
       result.ok += 1
     }
     if (record.version) result.versions[record.version] = (result.versions[record.version] ?? 0) + 1
+  }
+  return result
+}
+
+/**
+ * Successes count for the version that answered; a failure for the version that answered it (HTTP errors),
+ * else for the version of the pod its connection was routed to, `no endpoint` when the Service had none,
+ * else `unattributed` (a connection the harness could not trace).
+ */
+export function perVersion(
+  records: Iterable<RequestRecord>,
+  versionOfPod: (pod: string) => string | undefined,
+): PerVersion {
+  const result: PerVersion = {}
+  for (const record of records) {
+    const routed = record.routedTo === '' ? 'no endpoint' : record.routedTo && versionOfPod(record.routedTo)
+    const version = record.version ?? routed ?? 'unattributed'
+    const entry = result[version] ?? { ok: 0, failed: 0 }
+    if (record.failure) entry.failed += 1
+    else entry.ok += 1
+    result[version] = entry
   }
   return result
 }

@@ -1,136 +1,76 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ServiceBalancer } from './balancer.ts'
-import { startClock } from './clock.ts'
-import { Deployment } from './deployment.ts'
-import { EndpointsController } from './endpoints.ts'
-import { EventLog, type RolloutEvent } from './events.ts'
-import { LoadGenerator, type RequestRecord } from './load.ts'
+import { Harness, type RolloutHooks } from './harness.ts'
 import { resolveOptions } from './options.ts'
-import type { PodTemplate } from './pod.ts'
-import { Progress, type ProgressSnapshot } from './progress.ts'
-import { latencySummary, noEndpointWindows, type RolloutReport, splitPhases, tally } from './report.ts'
+import {
+  latencySummary,
+  noEndpointWindows,
+  perVersion,
+  type RolloutReport,
+  splitPhases,
+  tally,
+} from './report.ts'
+import { createRunner } from './scenarios/index.ts'
+import type { ScenarioRunner } from './scenarios/runner.ts'
+import { timeline } from './timeline.ts'
 
-export interface RolloutHooks {
-  onProgress?: (snapshot: ProgressSnapshot) => void
-  onEvent?: (event: RolloutEvent) => void
-  progressIntervalMs?: number
-}
+export type { RolloutHooks } from './harness.ts'
 
 /**
  * One proof: pods of the built service behind a connection-level Service, open-loop keep-alive load,
- * the Deployment rolled from one version to the next with Kubernetes' semantics, every request counted.
+ * then the scenario's change (a rollout, a switch, a drain) with Kubernetes' semantics, every request
+ * counted: warm-up before it, a tail after it.
  */
 export async function runRollout(
   given: Parameters<typeof resolveOptions>[0],
   hooks: RolloutHooks = {},
 ): Promise<RolloutReport> {
   const options = resolveOptions(given)
-  const clock = startClock()
-  const events = new EventLog(clock)
-  const unsubscribe = hooks.onEvent ? events.subscribe(hooks.onEvent) : () => false
-  const balancer = new ServiceBalancer()
-  const endpoints = new EndpointsController(
-    balancer,
-    { delayMs: options.propagationDelayMs, jitterMs: options.propagationJitterMs },
-    events,
-  )
-  const probe = { periodMs: options.probePeriodMs, timeoutMs: 1000, successThreshold: 1 }
-  const deployment = new Deployment(
-    {
-      name: options.service.name,
-      replicas: options.replicas,
-      strategy: options.strategy,
-      minReadyMs: options.minReadyMs,
-      progressDeadlineMs: 120_000,
-      pod: {
-        readiness: { path: '/readyz', failureThreshold: 1, ...probe },
-        liveness: { path: '/livez', failureThreshold: 3, ...probe },
-        preStopMs: options.preStopMs,
-        terminationGracePeriodMs: options.terminationGracePeriodMs,
-      },
-    },
-    clock,
-    events,
-    (pod) => endpoints.watch(pod),
-  )
-  const template = (version: string): PodTemplate => ({
-    version,
-    command: process.execPath,
-    args: [options.service.entry],
-    env: {
-      LOG_LEVEL: 'warn',
-      ...options.service.env,
-      SHUTDOWN_MODE: options.unprepared ? 'unprepared' : 'graceful',
-      SHUTDOWN_DELAY_MS: String(options.shutdownDelayMs),
-      SHUTDOWN_TIMEOUT_MS: String(
-        Math.max(options.terminationGracePeriodMs - 1000, options.shutdownDelayMs + 1000),
-      ),
-    },
-  })
-
-  const progress = new Progress(clock)
-  const port = await balancer.listen()
-  const load = new LoadGenerator(
-    {
-      origin: `http://127.0.0.1:${port}`,
-      path: options.service.path,
-      rps: options.rps,
-      connections: options.connections,
-      timeoutMs: options.requestTimeoutMs,
-    },
-    clock,
-    (record: RequestRecord) => progress.add(record),
-  )
-  const ticker = hooks.onProgress
-    ? setInterval(() => hooks.onProgress?.(progress.snapshot()), hooks.progressIntervalMs ?? 200)
-    : undefined
-  ticker?.unref()
-
+  const runner = createRunner(options)
+  const h = new Harness(options, hooks)
   let startMs = 0
   let endMs = 0
-  let loadStarted = false
   let finalPods: RolloutReport['finalPods'] = []
-  let loadStoppedMs = 0
   try {
-    progress.phase = 'starting'
-    await deployment.create(template(options.fromVersion))
-    while (balancer.endpointNames.length < options.replicas) await sleep(20)
-    progress.phase = 'warm-up'
-    load.start()
-    loadStarted = true
-    events.record({
-      type: 'load-started',
-      detail: `${options.rps} req/s over ≤${options.connections} connections`,
-    })
-    await sleep(options.warmupMs)
-    progress.phase = 'rolling'
-    startMs = clock()
-    events.record({ type: 'rollout-started', version: options.toVersion, detail: options.strategy.type })
-    await deployment.rollout(template(options.toVersion))
-    endMs = clock()
-    events.record({ type: 'rollout-complete', version: options.toVersion })
-    progress.phase = 'tail'
-    await sleep(options.tailMs)
+    await h.open()
+    h.progress.phase = 'starting'
+    await runner.setup(h)
+    h.progress.phase = 'warm-up'
+    h.startLoad()
+    await sleep(options.warmupMs, undefined, { ref: false })
+    startMs = h.clock()
+    h.events.record({ type: 'rollout-started', version: runner.toVersion, detail: runner.description })
+    await runner.execute(h)
+    endMs = h.clock()
+    h.events.record({ type: 'rollout-complete', version: runner.toVersion })
+    h.progress.phase = 'tail'
+    await sleep(options.tailMs, undefined, { ref: false })
   } finally {
-    if (loadStarted) {
-      await load.stop()
-      loadStoppedMs = clock()
-      events.record({ type: 'load-stopped' })
-    }
-    clearInterval(ticker)
-    hooks.onProgress?.(progress.snapshot())
-    finalPods = deployment.live.map((pod) => ({ name: pod.name, version: pod.version, ready: pod.ready }))
-    unsubscribe()
-    endpoints.stop()
-    await deployment.killAll()
-    await balancer.close()
+    await h.stopLoad()
+    finalPods = h.livePods.map((pod) => ({
+      name: pod.name,
+      version: pod.version,
+      ready: pod.ready,
+      ...(pod.node ? { node: pod.node } : {}),
+    }))
+    await h.teardown()
   }
+  return report(h, runner, startMs, endMs, finalPods)
+}
 
-  const records = load.records
+function report(
+  h: Harness,
+  runner: ScenarioRunner,
+  startMs: number,
+  endMs: number,
+  finalPods: RolloutReport['finalPods'],
+): RolloutReport {
+  const { options } = h
+  const records = h.records
   return {
-    strategy: options.strategy.type === 'Recreate' ? 'recreate' : 'rolling',
+    strategy: runner.name,
     unprepared: options.unprepared,
-    durationMs: Math.round(clock()),
+    durationMs: Math.round(h.clock()),
+    rolloutMs: Math.round(endMs - startMs),
     ...tally(records),
     latencyMs: latencySummary(records),
     phases: splitPhases(records, startMs, endMs),
@@ -138,7 +78,9 @@ export async function runRollout(
       replicas: options.replicas,
       rps: options.rps,
       connections: options.connections,
+      maxRequestsPerConnection: options.maxRequestsPerConnection,
       strategy: options.strategy,
+      scenario: options.scenario,
       propagationDelayMs: options.propagationDelayMs,
       propagationJitterMs: options.propagationJitterMs,
       shutdownDelayMs: options.unprepared ? 0 : options.shutdownDelayMs,
@@ -146,13 +88,16 @@ export async function runRollout(
       preStopMs: options.preStopMs,
       terminationGracePeriodMs: options.terminationGracePeriodMs,
       fromVersion: options.fromVersion,
-      toVersion: options.toVersion,
+      toVersion: runner.toVersion ?? options.fromVersion,
       node: process.version,
     },
     finalPods,
-    terminations: deployment.terminations.filter((t) => t.version === options.fromVersion),
-    balancer: balancer.stats,
-    downtime: noEndpointWindows(events.events, loadStoppedMs),
-    events: events.events,
+    terminations: h.deployments.flatMap((deployment) => deployment.terminations),
+    balancer: h.balancer.stats,
+    downtime: noEndpointWindows(h.events.events, h.loadStoppedMs),
+    events: h.events.events,
+    perVersion: perVersion(records, (pod) => h.versionOfPod(pod)),
+    timeline: timeline(records),
+    ...runner.details(h),
   }
 }

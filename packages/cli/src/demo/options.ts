@@ -1,0 +1,144 @@
+import { fileURLToPath } from 'node:url'
+import { type resolveOptions, SCENARIO_DEFAULTS, type Scenario, type Strategy } from '@zdd/rollout'
+import { intFlag } from '../args.ts'
+import { UsageError } from '../errors.ts'
+import { ownersOf, type StrategyName } from './flags.ts'
+import { pdbFlag, percentFlag, placementFlag, stepsFlag } from './scenario-flags.ts'
+
+export type Flags = Record<string, string | boolean | undefined>
+export type DemoOptions = Parameters<typeof resolveOptions>[0]
+
+const DEFAULT_REPLICAS: Record<StrategyName, number> = {
+  rolling: 3,
+  recreate: 3,
+  'blue-green': 3,
+  canary: 4,
+  'node-drain': 4,
+}
+
+/**
+ * The canary's clients recycle their connections (as proxies do after a number of requests), so that a new
+ * canary pod gets its share within the seconds this time-compressed demo lasts: kube-proxy balances new
+ * connections only. Blue-green keeps them for the whole run, as pooled clients do: they stay on blue after
+ * the switch until blue, draining, closes them (`Connection: close`), which is the point to see.
+ */
+const DEFAULT_MAX_REQUESTS: Record<StrategyName, number> = {
+  rolling: 0,
+  recreate: 0,
+  'blue-green': 0,
+  canary: 10,
+  'node-drain': 0,
+}
+
+/** Rejects a flag of another strategy, naming the strategies it applies to. */
+export function rejectForeignFlags(strategy: StrategyName, flags: Flags): void {
+  for (const flag of Object.keys(flags)) {
+    const owners = ownersOf(flag)
+    if (owners.length > 0 && !owners.includes(strategy)) {
+      throw new UsageError(`--${flag} applies to ${owners.join(', ')} only`)
+    }
+  }
+}
+
+/** The run's options from validated flags; every bad value is a usage error naming its flag. */
+export function optionsFrom(strategy: StrategyName, flags: Flags): DemoOptions {
+  const replicas = intFlag(flags, 'replicas', DEFAULT_REPLICAS[strategy], 1, 10)
+  const propagationDelayMs = intFlag(flags, 'propagation-delay-ms', 1000, 0, 60_000)
+  const propagationJitterMs = intFlag(
+    flags,
+    'propagation-jitter-ms',
+    Math.min(250, propagationDelayMs),
+    0,
+    60_000,
+  )
+  if (propagationJitterMs > propagationDelayMs) {
+    throw new UsageError(
+      `--propagation-jitter-ms must not exceed --propagation-delay-ms (${propagationDelayMs})`,
+    )
+  }
+  return {
+    replicas,
+    rps: intFlag(flags, 'rps', 200, 1, 5000),
+    connections: intFlag(flags, 'connections', 32, 1, 512),
+    maxRequestsPerConnection: intFlag(
+      flags,
+      'max-requests-per-connection',
+      DEFAULT_MAX_REQUESTS[strategy],
+      0,
+      1_000_000,
+    ),
+    propagationDelayMs,
+    propagationJitterMs,
+    shutdownDelayMs:
+      flags['shutdown-delay-ms'] === undefined
+        ? undefined
+        : intFlag(flags, 'shutdown-delay-ms', 0, 0, 120_000),
+    minReadyMs: intFlag(flags, 'min-ready-ms', 0, 0, 120_000),
+    warmupMs: intFlag(flags, 'warmup-ms', 1500, 0, 600_000),
+    tailMs: intFlag(flags, 'tail-ms', 1500, 0, 600_000),
+    unprepared: flags.unprepared === true,
+    strategy: strategyFrom(strategy, flags),
+    scenario: scenarioFrom(strategy, flags, replicas),
+    service: {
+      name: 'catalog',
+      entry: fileURLToPath(import.meta.resolve('@zdd/catalog/main')),
+      path: '/products',
+      env: { CATALOG_LATENCY_MS: String(intFlag(flags, 'latency-ms', 0, 0, 5000)) },
+    },
+  }
+}
+
+function strategyFrom(strategy: StrategyName, flags: Flags): Strategy {
+  if (strategy === 'recreate') return { type: 'Recreate' }
+  return {
+    type: 'RollingUpdate',
+    maxSurge: intOrPercentFlag(flags, 'max-surge', '25%'),
+    maxUnavailable: intOrPercentFlag(flags, 'max-unavailable', '25%'),
+  }
+}
+
+function scenarioFrom(strategy: StrategyName, flags: Flags, replicas: number): Scenario {
+  switch (strategy) {
+    case 'rolling':
+    case 'recreate':
+      return { kind: strategy }
+    case 'blue-green':
+      return {
+        kind: 'blue-green',
+        preview: flags.preview === true,
+        rollback: flags.rollback === true,
+        ...(flags['scale-down-delay-ms'] === undefined
+          ? {}
+          : { scaleDownDelayMs: intFlag(flags, 'scale-down-delay-ms', 0, 0, 600_000) }),
+      }
+    case 'canary':
+      return {
+        kind: 'canary',
+        steps: stepsFlag(flags, replicas),
+        stepPauseMs: intFlag(flags, 'step-pause-ms', SCENARIO_DEFAULTS.canary.stepPauseMs, 0, 600_000),
+        maxErrorPercent: percentFlag(flags, 'max-error-percent', SCENARIO_DEFAULTS.canary.maxErrorPercent),
+      }
+    case 'node-drain':
+      return {
+        kind: 'node-drain',
+        nodes: intFlag(flags, 'nodes', SCENARIO_DEFAULTS['node-drain'].nodes, 2, 10),
+        placement: placementFlag(flags),
+        pdb: pdbFlag(flags, replicas),
+        evictionRetryMs: intFlag(
+          flags,
+          'eviction-retry-ms',
+          SCENARIO_DEFAULTS['node-drain'].evictionRetryMs,
+          10,
+          60_000,
+        ),
+      }
+  }
+}
+
+function intOrPercentFlag(flags: Flags, name: string, fallback: `${number}%`): number | `${number}%` {
+  const raw = flags[name]
+  if (raw === undefined) return fallback
+  if (typeof raw === 'string' && /^\d+%$/.test(raw)) return raw as `${number}%`
+  if (typeof raw === 'string' && /^\d+$/.test(raw)) return Number(raw)
+  throw new UsageError(`--${name} must be a whole number or a percentage like 25% (got "${String(raw)}")`)
+}

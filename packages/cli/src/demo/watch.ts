@@ -1,0 +1,24 @@
+import { type RolloutReport, runRollout } from '@zdd/rollout'
+import { LiveView } from '../view.ts'
+import type { DemoOptions } from './options.ts'
+
+/** Runs one demo with the live view on stdout (redrawn in place on a terminal, plain lines otherwise). */
+export async function watchRun(options: DemoOptions): Promise<RolloutReport> {
+  const out = process.stdout
+  const view = new LiveView(out, out.isTTY === true)
+  try {
+    return await runRollout(options, {
+      progressIntervalMs: view.intervalMs,
+      onProgress: (snapshot) => view.progress(snapshot),
+      onEvent: (event) => view.event(event),
+    })
+  } finally {
+    view.finish()
+  }
+}
+
+/** 0 nothing lost, 3 requests were lost, 4 the rollout was aborted without losing any. */
+export function exitCode(report: RolloutReport): number {
+  if (report.failed > 0) return 3
+  return report.aborted ? 4 : 0
+}

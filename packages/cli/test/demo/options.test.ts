@@ -1,0 +1,75 @@
+// Demo flags: per-strategy defaults, and every bad value a usage error that names its flag.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { resolveOptions } from '@zdd/rollout'
+import { optionsFrom, rejectForeignFlags } from '../../src/demo/options.ts'
+
+test('each strategy gets its scenario and its defaults; the options resolve', () => {
+  const canary = optionsFrom('canary', {})
+  assert.equal(canary.replicas, 4)
+  assert.equal(canary.maxRequestsPerConnection, 10)
+  assert.deepEqual(canary.scenario, { kind: 'canary', steps: [1, 2], stepPauseMs: 2000, maxErrorPercent: 0 })
+  const drain = optionsFrom('node-drain', { pdb: 'minAvailable=75%', placement: 'packed', nodes: '2' })
+  assert.deepEqual(drain.scenario, {
+    kind: 'node-drain',
+    nodes: 2,
+    placement: 'packed',
+    pdb: { minAvailable: '75%' },
+    evictionRetryMs: 5000,
+  })
+  assert.equal(optionsFrom('node-drain', { pdb: 'none' }).scenario?.kind === 'node-drain', true)
+  const blueGreen = optionsFrom('blue-green', { preview: true, 'scale-down-delay-ms': '0' })
+  assert.deepEqual(blueGreen.scenario, {
+    kind: 'blue-green',
+    preview: true,
+    rollback: false,
+    scaleDownDelayMs: 0,
+  })
+  assert.equal(blueGreen.maxRequestsPerConnection, 0)
+  assert.deepEqual(optionsFrom('recreate', {}).strategy, { type: 'Recreate' })
+  for (const strategy of ['rolling', 'recreate', 'blue-green', 'canary', 'node-drain'] as const) {
+    assert.equal(resolveOptions(optionsFrom(strategy, {})).scenario.kind, strategy)
+  }
+})
+
+test('bad values are usage errors naming the flag', () => {
+  const usage = (
+    strategy: Parameters<typeof optionsFrom>[0],
+    flags: Record<string, string>,
+    message: RegExp,
+  ) =>
+    assert.throws(
+      () => optionsFrom(strategy, flags),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'ZDD_CLI_USAGE')
+        assert.match(err.message, message)
+        return true
+      },
+    )
+  usage('canary', { steps: '2,1' }, /^--steps must be increasing canary replica counts from 1 to 3/)
+  usage('canary', { steps: '1,4', replicas: '4' }, /--steps .*\(got "1,4"\)/)
+  usage('canary', { steps: 'all' }, /^--steps needs at least one step/)
+  usage('canary', { replicas: '1' }, /^--replicas must be at least 2 for a canary/)
+  usage('canary', { 'max-error-percent': '101' }, /^--max-error-percent must be a number from 0 to 100/)
+  usage('node-drain', { pdb: 'maxUnavailable=0' }, /^--pdb maxUnavailable=0 allows no eviction/)
+  usage('node-drain', { pdb: 'minAvailable=4' }, /^--pdb minAvailable=4 with --replicas 4 allows no eviction/)
+  usage('node-drain', { pdb: 'sometimes' }, /^--pdb must be maxUnavailable=N\|N%, minAvailable=N\|N% or none/)
+  usage('node-drain', { placement: 'random' }, /^--placement must be spread or packed/)
+  usage('node-drain', { nodes: '1' }, /^--nodes must be a whole number from 2 to 10/)
+  usage('blue-green', { 'scale-down-delay-ms': '-1' }, /^--scale-down-delay-ms must be a whole number/)
+  usage(
+    'rolling',
+    { 'propagation-jitter-ms': '900', 'propagation-delay-ms': '500' },
+    /^--propagation-jitter-ms must not exceed/,
+  )
+  usage('rolling', { 'latency-ms': '9000' }, /^--latency-ms must be a whole number from 0 to 5000/)
+})
+
+test('a flag of another strategy names the strategies it applies to', () => {
+  assert.throws(
+    () => rejectForeignFlags('recreate', { 'max-surge': '1' }),
+    /--max-surge applies to rolling only/,
+  )
+  assert.throws(() => rejectForeignFlags('rolling', { pdb: 'none' }), /--pdb applies to node-drain only/)
+  rejectForeignFlags('canary', { steps: '1', rps: '10', unprepared: true })
+})
