@@ -27,6 +27,7 @@ describe('overlays', () => {
       'canary',
       'canary-traefik',
       'canary-gateway-api',
+      'ab-testing',
       'shadow',
       'minikube',
     ]) {

@@ -1,6 +1,10 @@
 // Cross-object checks: what kustomize renders without complaint but a cluster would get wrong. Routing
-// references live in routes.ts, the checks against the service code in code.ts.
+// references live in routes.ts, the checks against the service code in code.ts, the gateway's route table
+// in gateway.ts, where flags come from in flags.ts, who reaches the backends in ingress.ts.
 import { codeProblems } from './code.ts'
+import { flagsProblems } from './flags.ts'
+import { gatewayProblems } from './gateway.ts'
+import { ingressProblems } from './ingress.ts'
 import {
   byKind,
   COLOR_LABEL,
@@ -48,6 +52,9 @@ export function crossProblems(objects: K8sObject[]): Problem[] {
     ...byKind(objects, 'NetworkPolicy').flatMap((policy) => networkPolicy(policy, pods)),
     ...routeProblems(objects, pods),
     ...codeProblems(objects, pods),
+    ...gatewayProblems(objects, pods),
+    ...flagsProblems(objects, pods),
+    ...ingressProblems(objects, pods),
   ]
 }
 

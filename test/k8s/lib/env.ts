@@ -12,7 +12,10 @@ import {
   problem,
   str,
 } from './objects.ts'
-import { type EnvSchema, SERVICE_SCHEMAS } from './services.ts'
+import { CONFIG_CHECKS, type EnvSchema, SERVICE_SCHEMAS } from './services.ts'
+
+/** Where an env var's value comes from: a Secret is the only place a credential may be. */
+export type EnvSource = 'literal' | 'configMap' | 'secret' | 'fieldRef' | 'other'
 
 export interface ContainerConfig {
   /** The service (the container's name, as in base/<service>) and its schema, when the tests know it. */
@@ -20,6 +23,8 @@ export interface ContainerConfig {
   schema: EnvSchema | undefined
   /** Every env var name the container gets, with the value when it can be known offline. */
   env: Map<string, string | undefined>
+  /** Where each of those names gets its value (the last definition wins, as in the kubelet). */
+  sources: Map<string, EnvSource>
   /** env-source problems: references that do not resolve. */
   problems: Problem[]
   /** loadConfig()'s result (defaults applied, types converted), or its error message. */
@@ -32,6 +37,7 @@ export function containerConfig(objects: K8sObject[], pod: PodTemplate, containe
   const service = str(container.name)
   const schema = service === undefined ? undefined : SERVICE_SCHEMAS[service]
   const env = new Map<string, string | undefined>()
+  const sources = new Map<string, EnvSource>()
   const problems: Problem[] = []
   const where = `container ${str(container.name)}`
 
@@ -55,16 +61,21 @@ export function containerConfig(objects: K8sObject[], pod: PodTemplate, containe
         problems.push(problem(owner, 'env-source', `${where}: envFrom ConfigMap ${name} not found`))
       continue
     }
-    for (const [key, value] of Object.entries(dict(configMap.data))) env.set(prefix + key, str(value))
+    for (const [key, value] of Object.entries(dict(configMap.data))) {
+      env.set(prefix + key, str(value))
+      sources.set(prefix + key, 'configMap')
+    }
   }
 
   for (const item of list(container.env)) {
     const name = str(item.name) ?? ''
     if ('value' in item) {
       env.set(name, str(item.value) ?? '')
+      sources.set(name, 'literal')
       continue
     }
     const from = dict(item.valueFrom)
+    sources.set(name, sourceOf(from))
     if (from.fieldRef) {
       const resolved = downwardApi(str(dict(from.fieldRef).fieldPath) ?? '', pod)
       if (resolved.error)
@@ -89,17 +100,26 @@ export function containerConfig(objects: K8sObject[], pod: PodTemplate, containe
     }
   }
 
-  const result: ContainerConfig = { service, schema, env, problems }
+  const result: ContainerConfig = { service, schema, env, sources, problems }
   if (schema) {
     const known: Record<string, string> = {}
     for (const [key, value] of env) if (value !== undefined) known[key] = value
     try {
-      result.config = loadConfig(schema, known) as Record<string, unknown>
+      const config = loadConfig(schema, known) as Record<string, unknown>
+      CONFIG_CHECKS[service ?? '']?.(config as never)
+      result.config = config
     } catch (err) {
       result.configError = (err as Error).message
     }
   }
   return result
+}
+
+function sourceOf(from: Dict): EnvSource {
+  if (from.fieldRef) return 'fieldRef'
+  if (from.configMapKeyRef) return 'configMap'
+  if (from.secretKeyRef) return 'secret'
+  return 'other'
 }
 
 function downwardApi(fieldPath: string, pod: PodTemplate): { value?: string; error?: string } {

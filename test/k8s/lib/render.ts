@@ -34,6 +34,30 @@ export async function render(dir: string): Promise<Rendered> {
   return { objects: parseObjects(stdout, dir), ms }
 }
 
+/**
+ * Renders many kustomizations, a few kubectl processes at a time (each render is a short CPU-bound process;
+ * the fixtures are many). Every promise settles on its own, so one failing render fails only its test.
+ */
+export function renderAll(dirs: string[], concurrency = 3): Map<string, Promise<Rendered>> {
+  const queue = [...dirs]
+  const started = new Map<string, { resolve: (r: Rendered) => void; reject: (err: unknown) => void }>()
+  const results = new Map<string, Promise<Rendered>>()
+  for (const dir of dirs) {
+    const result = new Promise<Rendered>((resolve, reject) => started.set(dir, { resolve, reject }))
+    // Failures surface where a test awaits the render, not as an unhandled rejection before that.
+    result.catch(() => {})
+    results.set(dir, result)
+  }
+  const worker = async () => {
+    for (let dir = queue.shift(); dir !== undefined; dir = queue.shift()) {
+      const settle = started.get(dir)!
+      await render(dir).then(settle.resolve, settle.reject)
+    }
+  }
+  for (let i = 0; i < concurrency; i++) void worker()
+  return results
+}
+
 /** Plain YAML fixtures, for mistakes kustomize itself would not let through. */
 export async function readObjects(file: string): Promise<K8sObject[]> {
   return parseObjects(await readFile(file, 'utf8'), file)

@@ -41,6 +41,9 @@ export const RULES = {
   'canary-ratio': 'a Service over stable and canary pods has fewer canary than stable replicas, at least one',
   'network-policy-ports': 'a NetworkPolicy selects pods that have the ports it names',
   'volume-mounts': 'every mount names a declared volume and every volume is mounted',
+  // ingress.ts
+  'backend-ingress':
+    "only the gateway reaches a backend's traffic port (and Traefik, where a route of the render sends it there)",
   // routes.ts
   'traefik-ref': 'IngressRoute and TraefikService references resolve to existing objects and ports',
   'traefik-weights': 'weighted TraefikService weights are set and sum to 100',
@@ -56,6 +59,17 @@ export const RULES = {
   'probe-port': 'probes target the management port',
   'probe-path-served': 'probe paths are routes the lifecycle management server serves',
   'metrics-annotations': 'prometheus.io annotations point at the management port and a served path',
+  // gateway.ts: the gateway's route table, with @zdd/gateway's own validator
+  'gateway-routes':
+    "the gateway's route table is set, passes its resolveRouteTable(), and routes the web page's requests",
+  'gateway-upstreams':
+    'route table upstreams are Services of the render, on ports they have, whose pods serve the routed paths',
+  'gateway-flags':
+    'flags the route table names exist in the flags the gateway reads, with the mapped variants',
+  // flags.ts
+  'flags-source':
+    'FLAGS_FILE is a key of a mounted ConfigMap (no subPath) holding valid flags; every service reads the same flags',
+  'flags-token': 'UNLEASH_URL and UNLEASH_API_TOKEN are set together, the token from a Secret',
 } as const
 
 export type RuleId = keyof typeof RULES
