@@ -6,7 +6,7 @@ import { localFlagsFile, stateDir } from '../paths.ts'
 import { portFree } from '../stack/ports.ts'
 import { StackProcess } from '../stack/process.ts'
 import { localStack, MANAGEMENT_OFFSET } from '../stack/topology.ts'
-import { ensureFlagsFile } from './flags.ts'
+import { DEFAULT_REFRESH_MS, type FlagSource, offlineFlags, unleashFlags } from '../unleash/stack.ts'
 
 const SPEC: FlagSpec = {
   'base-port': {
@@ -19,12 +19,22 @@ const SPEC: FlagSpec = {
     description: 'how long each service may take to become ready',
     default: '15000',
   },
+  unleash: {
+    type: 'boolean',
+    description: 'server mode: flags from the local Unleash (start it first: zdd flags up)',
+  },
+  'refresh-ms': {
+    type: 'string',
+    description: 'with --unleash: how often each service polls Unleash',
+    default: String(DEFAULT_REFRESH_MS),
+  },
   help: { type: 'boolean', description: 'this text' },
 }
 
 /**
  * `zdd up`: gateway, catalog v1, catalog-canary v2, recommendations a and b on 127.0.0.1 with the offline
- * flags file, printed URLs, and a graceful stop on Ctrl-C (gateway first, then the backends).
+ * flags file (or, with --unleash, the local Unleash), printed URLs, and a graceful stop on Ctrl-C (gateway
+ * first, then the backends).
  */
 export async function up(args: string[]): Promise<number> {
   const options = parseFlags(args, SPEC)
@@ -34,10 +44,12 @@ export async function up(args: string[]): Promise<number> {
   }
   const base = intFlag(options, 'base-port', 3000, 1024, 59_000)
   const readyTimeoutMs = intFlag(options, 'ready-timeout-ms', 15_000, 1000, 120_000)
-  const flagsFile = ensureFlagsFile(localFlagsFile())
+  const flags: FlagSource = options.unleash
+    ? await unleashFlags(intFlag(options, 'refresh-ms', DEFAULT_REFRESH_MS, 100, 600_000))
+    : offlineFlags(localFlagsFile())
   const logs = join(stateDir(), 'logs')
   mkdirSync(logs, { recursive: true })
-  const stack = localStack(base, { FLAGS_FILE: flagsFile, SHUTDOWN_DELAY_MS: '0' })
+  const stack = localStack(base, { ...flags.env, SHUTDOWN_DELAY_MS: '0' })
   const members = [...stack.backends, stack.gateway]
 
   for (const spec of members) {
@@ -86,7 +98,7 @@ export async function up(args: string[]): Promise<number> {
       `  recommendations  ${origin}/api/recommendations`,
       `  services         ${stack.backends.map((b) => `${b.name} (${b.label}) :${b.port}`).join(' · ')}`,
       `  management       /livez /readyz /metrics on :${stack.gateway.managementPort}-${stack.gateway.managementPort + 4}`,
-      `  flags (offline)  ${rel(flagsFile)}  — e.g. zdd flags set catalog-canary --rollout 50`,
+      flags.describe(rel),
       `  logs             ${rel(logs)}/`,
       'Ctrl-C stops everything gracefully.',
       '',
