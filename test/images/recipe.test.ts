@@ -50,9 +50,15 @@ interface Manifest {
 
 const readManifest = (path: string): Manifest => JSON.parse(readFileSync(path, 'utf8')) as Manifest
 
-const SERVICES = readdirSync(join(ROOT, 'services')).filter((name) =>
+const ALL_SERVICES = readdirSync(join(ROOT, 'services')).filter((name) =>
   existsSync(join(ROOT, 'services', name, 'package.json')),
 )
+/**
+ * Images whose CMD cannot become ready alone: `unleash` is unleash-server itself (port 4242, no management
+ * port, needs Postgres). Its image exports are checked by dockerfile.test.ts and the server by test/unleash.
+ */
+const NOT_STANDALONE = ['unleash']
+const SERVICES = ALL_SERVICES.filter((name) => !NOT_STANDALONE.includes(name))
 /** Workspace packages by name, with their folder (their importer key in pnpm-lock.yaml). */
 const WORKSPACE = new Map(
   ['packages', 'services'].flatMap((group) =>
@@ -65,6 +71,10 @@ const WORKSPACE = new Map(
   ),
 )
 const ROOT_MANIFEST = readManifest(join(ROOT, 'package.json'))
+/** Workspace packages no image is built from: their dependencies must never reach one. */
+const TOOLING_MANIFESTS = ['test', 'bench']
+  .filter((dir) => existsSync(join(ROOT, dir, 'package.json')))
+  .map((dir) => readManifest(join(ROOT, dir, 'package.json')))
 
 /**
  * A route each service answers on its traffic port once ready, with no other service running. A new service
@@ -86,6 +96,10 @@ after(() => rmSync(TURBO_CACHE, { recursive: true, force: true }))
 const SHUTDOWN_DELAY_MS = 1000
 /** SIGTERM → exit: the delay, the close and the clean-up hooks, on a busy 2-core machine. */
 const EXIT_BUDGET_MS = SHUTDOWN_DELAY_MS + 3000
+
+test('every service image is either run here or named as needing other servers', () => {
+  assert.deepEqual(ALL_SERVICES.filter((name) => !(name in SMOKE_PATHS)).sort(), [...NOT_STANDALONE].sort())
+})
 
 for (const service of SERVICES) {
   test(`image of @zdd/${service}: the Dockerfile's stages without Docker, then its CMD as PID 1`, async (t) => {
@@ -239,6 +253,11 @@ function checkDeployed(service: string, build: BuildResult, app: string): void {
   const forbidden = new Set<string>()
   for (const m of [ROOT_MANIFEST, ...WORKSPACE.values()]) {
     for (const dep of Object.keys(m.devDependencies ?? {})) if (!production.has(dep)) forbidden.add(dep)
+  }
+  for (const m of TOOLING_MANIFESTS) {
+    for (const deps of [m.dependencies, m.devDependencies]) {
+      for (const dep of Object.keys(deps ?? {})) if (!production.has(dep)) forbidden.add(dep)
+    }
   }
   for (const name of WORKSPACE.keys()) if (!closure.has(name)) forbidden.add(name)
   for (const name of ['typescript', '@biomejs/biome', 'turbo']) {
