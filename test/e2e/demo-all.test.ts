@@ -9,7 +9,10 @@ import type { RolloutReport } from '@zdd/rollout'
 import { artifactPath, hasChromium, launchBrowser } from '../helpers/browser.ts'
 import { readJson, runCli, scratch } from '../helpers/cli.ts'
 
-const STRATEGIES = ['rolling', 'recreate', 'blue-green', 'canary', 'node-drain']
+const STRATEGIES = [
+  ...['rolling', 'recreate', 'blue-green', 'canary', 'node-drain'],
+  ...['canary-flags', 'ab', 'shadow', 'feature-switch'],
+]
 
 test('demo all: one table, every strategy but recreate lossless, an HTML report Chromium draws', async (t) => {
   const dir = await scratch(t)
@@ -17,6 +20,7 @@ test('demo all: one table, every strategy but recreate lossless, an HTML report 
   const run = await runCli([
     ...['demo', 'all', '--replicas', '3', '--rps', '200', '--warmup-ms', '500', '--tail-ms', '500'],
     ...['--propagation-delay-ms', '500', '--propagation-jitter-ms', '100', '--step-pause-ms', '1000'],
+    ...['--hold-ms', '1000'],
     ...['--json', json, '--html', html],
   ])
   const all = await readJson<{ strategy: string; runs: RolloutReport[] }>(json)
@@ -53,7 +57,7 @@ test('demo all: one table, every strategy but recreate lossless, an HTML report 
   tab.on('request', (request) => requests.push(request.url()))
   tab.on('pageerror', (err) => errors.push(err.message))
   await tab.goto(pathToFileURL(html).href)
-  assert.equal(await tab.locator('svg.chart').count(), 5)
+  assert.equal(await tab.locator('svg.chart').count(), STRATEGIES.length)
   // Every chart has drawn areas: path elements with real geometry, visible at a size.
   const drawn = await tab.$$eval('svg.chart', (svgs) =>
     svgs.map((svg) => {
@@ -73,6 +77,16 @@ test('demo all: one table, every strategy but recreate lossless, an HTML report 
     assert.ok(chart.markers >= 2, `${STRATEGIES[i]}: rollout events marked`)
     assert.ok(chart.width > 500)
   }
+  // The app-level runs draw their flag changes: canary-flags each weight, feature-switch the flip and the
+  // share of answers with the new behaviour.
+  const chartOf = (strategy: string) => tab.locator('svg.chart').nth(STRATEGIES.indexOf(strategy))
+  assert.equal(await chartOf('canary-flags').locator('.marker.weight-changed').count(), 4)
+  assert.equal(await chartOf('feature-switch').locator('.marker.flag-changed').count(), 1)
+  const line = (await chartOf('feature-switch').locator('polyline.marks').boundingBox()) ?? {
+    width: 0,
+    height: 0,
+  }
+  assert.ok(line.width > 100 && line.height > 20, `the share line is drawn: ${JSON.stringify(line)}`)
   const chart = tab.locator('svg.chart').first()
   await chart.hover({ position: { x: 500, y: 200 } })
   assert.match((await tab.locator('.readout').first().textContent()) ?? '', /sent \d+\/s/)

@@ -16,7 +16,13 @@ Commands:
                            aborts when a step fails more than --max-error-percent
   demo node-drain [options]  kubectl drain of the busiest node: evictions refused while they would
                            breach the PodDisruptionBudget (--pdb none --placement packed: the control)
-  demo all [options]       every strategy in turn, then one comparison table
+  demo canary-flags [options]  app-level canary through the gateway: catalog-canary 5 → 25 → 50 → 100 %
+                           of users; aborts (back to 0 %) past --max-error-percent or --max-p99-ms
+  demo ab [options]        recommendations a and b behind the gateway, users split by variant
+  demo shadow [options]    a new version gets mirrored reads; match / mismatch / error counts, samples
+  demo feature-switch [options]  catalog-discount flipped on mid-run; share of the new behaviour over time
+  demo gateway-rolling [options]  roll the gateway itself (--roll catalog: the catalog behind it)
+  demo all [options]       every strategy but gateway-rolling in turn, then one comparison table
                            (every demo: --unprepared for the control, --json FILE, --html FILE)
   up [--base-port 3000]    run the local stack (gateway, catalog v1 + canary v2, recommendations a/b)
      [--unleash]           … with flags from the local Unleash (zdd flags up) instead of the file

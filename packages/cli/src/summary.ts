@@ -1,4 +1,5 @@
-import type { RolloutReport } from '@zdd/rollout'
+import type { RolloutReport, Scenario } from '@zdd/rollout'
+import { appHeadline, appLines } from './summary-app.ts'
 
 const INDENT = '            '
 
@@ -31,6 +32,8 @@ export function summary(report: RolloutReport): string {
 }
 
 function headline(r: RolloutReport): string {
+  const app = appHeadline(r)
+  if (app) return app
   const p = r.parameters
   const change =
     r.strategy === 'node-drain' ? `${p.fromVersion}, a node drained` : `${p.fromVersion} → ${p.toVersion}`
@@ -81,7 +84,7 @@ function strategyLines(r: RolloutReport): string[] {
       `  after     ${layout(drain.after)}`,
     )
   }
-  return lines
+  return [...lines, ...appLines(r)]
 }
 
 /** Why requests were lost, in the terms of ZERO_DOWNTIME.md. */
@@ -89,8 +92,10 @@ function why(r: RolloutReport): string[] {
   if (r.failed === 0 || r.strategy === 'recreate') return []
   const lines: string[] = []
   if (r.unprepared) {
+    const scenario = r.parameters.scenario as Scenario | undefined
+    const what = scenario?.kind === 'gateway-rolling' && scenario.roll === 'gateway' ? 'gateway' : 'service'
     lines.push(
-      `  why       the unprepared service closes its listener on SIGTERM, while routers keep sending it new connections until the endpoint removal has propagated (~${r.parameters.propagationDelayMs} ms): those are refused or reset, and requests racing the close on open keep-alive connections are reset`,
+      `  why       the unprepared ${what} closes its listener on SIGTERM, while routers keep sending it new connections until the endpoint removal has propagated (~${r.parameters.propagationDelayMs} ms): those are refused or reset, and requests racing the close on open keep-alive connections are reset`,
     )
   }
   if (r.drain && (!r.drain.pdb || r.drain.placement === 'packed')) {

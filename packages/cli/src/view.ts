@@ -9,7 +9,10 @@ export function progressLine(s: ProgressSnapshot): string {
     .map(({ version, share }) => `${version} ${bar(share, BAR_WIDTH)} ${Math.round(share * 100)}%`)
     .join('  ')
   const clock = `${(s.elapsedMs / 1000).toFixed(1)}s`.padStart(6)
-  return `${clock} ${s.phase.padEnd(8)} ${String(s.recentRps).padStart(5)} req/s  sent ${s.total}  ok ${s.ok}  failed ${s.failed}${failureKinds(s)}  ${shares}`
+  const marks = Object.entries(s.recentMarks ?? {})
+    .map(([mark, n]) => `  +${mark} ${n}/s`)
+    .join('')
+  return `${clock} ${s.phase.padEnd(8)} ${String(s.recentRps).padStart(5)} req/s  sent ${s.total}  ok ${s.ok}  failed ${s.failed}${failureKinds(s)}  ${shares}${marks}`
 }
 
 /** The block a terminal redraws in place: a status line, then a bar per version (last second). */
@@ -20,7 +23,22 @@ export function progressBlock(s: ProgressSnapshot): string[] {
     ({ version, share, n }) =>
       `        ${version.padEnd(8)} ${bar(share, WIDE_BAR)} ${String(Math.round(share * 100)).padStart(3)}%  ${n}/s`,
   )
-  return [status, ...(shares.length ? shares : ['        (no responses in the last second)'])]
+  return [
+    status,
+    ...(shares.length ? shares : ['        (no responses in the last second)']),
+    ...markLines(s),
+  ]
+}
+
+/** A feature switch's new behaviour: its share of the last second's successful answers. */
+function markLines(s: ProgressSnapshot): string[] {
+  const ok = Object.entries(s.recentVersions)
+    .filter(([version]) => version !== 'failed')
+    .reduce((sum, [, n]) => sum + n, 0)
+  return Object.entries(s.recentMarks ?? {}).map(([mark, n]) => {
+    const share = n / Math.max(1, ok)
+    return `        ${`+${mark}`.padEnd(8)} ${bar(share, WIDE_BAR)} ${String(Math.round(share * 100)).padStart(3)}%  ${n}/s with the new behaviour`
+  })
 }
 
 export function eventLine(event: RolloutEvent): string {
@@ -42,6 +60,8 @@ export const SHOWN_EVENTS = new Set([
   'scaled',
   'selector-switched',
   'weight-changed',
+  'flag-changed',
+  'observed',
   'preview-checked',
   'canary-step',
   'canary-observed',

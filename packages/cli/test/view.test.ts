@@ -53,3 +53,13 @@ test('not a terminal: one plain line a second, event lines as they come', () => 
   assert.match(chunks[0] ?? '', /failed 3 \(reset=3\) {2}v1 █{15}░{5} 75% {2}v2 █{5}░{15} 25%\n$/)
   assert.match(chunks[2] ?? '', /selector-switched catalog: color=blue → color=green/)
 })
+
+test('a feature switch: the share of answers with its behaviour gets its own bar and count', () => {
+  const { chunks, out } = sink()
+  const view = new LiveView(out, true)
+  view.progress({ ...snapshot(3000), recentVersions: { v1: 200 }, recentMarks: { discount: 50 } })
+  assert.match(chunks[0] ?? '', /\n {8}\+discount +█{10}░{30} +25% {2}50\/s with the new behaviour\n$/)
+  const plain = sink()
+  new LiveView(plain.out, false).progress({ ...snapshot(3000), recentMarks: { discount: 50 } })
+  assert.match(plain.chunks[0] ?? '', / {2}\+discount 50\/s\n$/)
+})

@@ -29,11 +29,14 @@ export class EndpointsController {
   readonly #balancer: ServiceBalancer
   readonly #propagation: PropagationSpec
   readonly #events: EventLog
+  readonly #service: string | undefined
 
-  constructor(balancer: ServiceBalancer, propagation: PropagationSpec, events: EventLog) {
+  /** `service` names a further Service's endpoint events (the run's main Service leaves it unset). */
+  constructor(balancer: ServiceBalancer, propagation: PropagationSpec, events: EventLog, service?: string) {
     this.#balancer = balancer
     this.#propagation = propagation
     this.#events = events
+    this.#service = service
   }
 
   get selector(): Selector {
@@ -101,6 +104,7 @@ export class EndpointsController {
             type: member ? 'endpoint-added' : 'endpoint-removed',
             pod: pod.name,
             version: pod.version,
+            ...(this.#service ? { service: this.#service } : {}),
           })
         }
       },

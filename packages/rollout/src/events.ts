@@ -17,8 +17,12 @@ export type RolloutEventType =
   | 'load-stopped'
   | 'scaled'
   | 'selector-switched'
-  /** Reserved for gateway-weighted strategies (canary-flags, ab): a traffic weight changed. */
+  /** Gateway-weighted strategies (canary-flags, ab): a rollout % or variant weights changed. */
   | 'weight-changed'
+  /** A flag switched on or off (feature-switch, shadow): behaviour changes without a deploy. */
+  | 'flag-changed'
+  /** What a gateway strategy observed after a change: shares, latency, comparison counts. */
+  | 'observed'
   | 'preview-checked'
   | 'canary-step'
   | 'canary-observed'
@@ -34,6 +38,8 @@ export interface RolloutEvent {
   pod?: string
   version?: string
   detail?: string
+  /** The Service an endpoint event belongs to, when the run has more than one (unset: the main one). */
+  service?: string
 }
 
 /** The rollout's timeline, for reports and for people watching. */

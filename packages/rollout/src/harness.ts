@@ -2,15 +2,31 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ServiceBalancer } from './balancer.ts'
 import { type Clock, startClock } from './clock.ts'
 import { Deployment, type Placer } from './deployment.ts'
-import { EndpointsController } from './endpoints.ts'
+import { EndpointsController, type Selector } from './endpoints.ts'
 import { RolloutTimeoutError } from './errors.ts'
 import { EventLog, type RolloutEvent } from './events.ts'
-import { LoadGenerator, type RequestRecord } from './load.ts'
+import { LoadGenerator, type LoadSpec, type RequestRecord } from './load.ts'
 import type { RolloutOptions } from './options.ts'
 import type { Pod, PodSpec, PodTemplate } from './pod.ts'
 import { Progress, type ProgressSnapshot } from './progress.ts'
 
 const ENDPOINTS_DEADLINE_MS = 60_000
+
+/** A further Service of the run (the canary's, a backend behind a gateway): its own balancer and endpoints. */
+export interface ServiceFront {
+  name: string
+  /** http://127.0.0.1:<port> */
+  origin: string
+  balancer: ServiceBalancer
+  endpoints: EndpointsController
+}
+
+/** What a pod runs: a built service (its entry point) and its own environment. */
+export interface ServiceRef {
+  name: string
+  entry: string
+  env?: Record<string, string>
+}
 
 export interface RolloutHooks {
   onProgress?: (snapshot: ProgressSnapshot) => void
@@ -30,6 +46,8 @@ export class Harness {
   readonly endpoints: EndpointsController
   readonly progress: Progress
   readonly deployments: Deployment[] = []
+  /** Services beyond the main one (addService), each selecting pods by its own selector. */
+  readonly services: ServiceFront[] = []
   /** http://127.0.0.1:<port> of the Service, once open() resolved. */
   serviceOrigin = ''
   loadStoppedMs = 0
@@ -54,9 +72,10 @@ export class Harness {
 
   get podSpec(): PodSpec {
     const probe = { periodMs: this.options.probePeriodMs, timeoutMs: 1000, successThreshold: 1 }
+    const { readiness, liveness } = this.options.service.probes ?? {}
     return {
-      readiness: { path: '/readyz', failureThreshold: 1, ...probe },
-      liveness: { path: '/livez', failureThreshold: 3, ...probe },
+      readiness: { path: '/readyz', port: 'management', ...readiness, failureThreshold: 1, ...probe },
+      liveness: { path: '/livez', port: 'management', ...liveness, failureThreshold: 3, ...probe },
       preStopMs: this.options.preStopMs,
       terminationGracePeriodMs: this.options.terminationGracePeriodMs,
     }
@@ -85,24 +104,54 @@ export class Harness {
       },
       this.clock,
       this.events,
-      (pod) => this.endpoints.watch(pod),
+      (pod) => {
+        this.endpoints.watch(pod)
+        for (const service of this.services) service.endpoints.watch(pod)
+      },
       place,
     )
     this.deployments.push(deployment)
     return deployment
   }
 
-  /** The service at `version`, prepared or not; every pod is labelled app=<service>, plus `labels`. */
-  template(version: string, labels: Record<string, string> = {}): PodTemplate {
+  /**
+   * Another Service with its own connection-level balancer and endpoints, selecting pods of any of the
+   * run's Deployments by `selector`; its endpoint events carry its name. The main Service should then
+   * select by labels too (`endpoints.selectInitially`), or it takes every pod.
+   */
+  async addService(name: string, selector: Selector): Promise<ServiceFront> {
+    const balancer = new ServiceBalancer()
+    const propagation = {
+      delayMs: this.options.propagationDelayMs,
+      jitterMs: this.options.propagationJitterMs,
+    }
+    const endpoints = new EndpointsController(balancer, propagation, this.events, name)
+    endpoints.selectInitially(selector)
+    const service = { name, origin: '', balancer, endpoints }
+    this.services.push(service)
+    for (const pod of this.deployments.flatMap((deployment) => deployment.pods)) endpoints.watch(pod)
+    service.origin = `http://127.0.0.1:${await balancer.listen()}`
+    return service
+  }
+
+  /**
+   * The service at `version`, prepared or not; every pod is labelled app=<service>, plus `labels`. `service`
+   * runs another built service than the run's own (a gateway in front, a backend behind it).
+   */
+  template(
+    version: string,
+    labels: Record<string, string> = {},
+    service: ServiceRef = this.options.service,
+  ): PodTemplate {
     const { options } = this
     return {
       version,
       command: process.execPath,
-      args: [options.service.entry],
-      labels: { app: options.service.name, ...labels },
+      args: [service.entry],
+      labels: { app: service.name, ...labels },
       env: {
         LOG_LEVEL: 'warn',
-        ...options.service.env,
+        ...service.env,
         SHUTDOWN_MODE: options.unprepared ? 'unprepared' : 'graceful',
         SHUTDOWN_DELAY_MS: String(options.shutdownDelayMs),
         SHUTDOWN_TIMEOUT_MS: String(
@@ -131,9 +180,11 @@ export class Harness {
     }
   }
 
-  /** Until the Service's balancer has `count` endpoints (the pods are ready and propagated). */
-  async waitForEndpoints(count: number): Promise<void> {
-    await this.#until(() => this.balancer.endpointNames.length >= count, `${count} endpoints`)
+  /** Until the Service's balancer (or `service`'s) has `count` endpoints (the pods are ready and propagated). */
+  async waitForEndpoints(count: number, service?: ServiceFront): Promise<void> {
+    const balancer = service?.balancer ?? this.balancer
+    const what = `${count} endpoints${service ? ` of ${service.name}` : ''}`
+    await this.#until(() => balancer.endpointNames.length >= count, what)
   }
 
   /** Until every pod of `present` is an endpoint of the Service and no pod of `absent` is any more. */
@@ -155,8 +206,11 @@ export class Harness {
     }
   }
 
-  /** Starts the open-loop load against the Service (or another front, e.g. a gateway, at `origin`). */
-  startLoad(origin = this.serviceOrigin): void {
+  /**
+   * Starts the open-loop load against the Service (or another front, e.g. a gateway, at `origin`); `spec`
+   * overrides parts of the load (path, users, the headers that name who served, …).
+   */
+  startLoad(origin = this.serviceOrigin, spec: Partial<LoadSpec> = {}): void {
     const { options } = this
     this.#load = new LoadGenerator(
       {
@@ -167,6 +221,7 @@ export class Harness {
         timeoutMs: options.requestTimeoutMs,
         maxRequestsPerConnection: options.maxRequestsPerConnection,
         routeOf: (port) => this.balancer.routeOf(port),
+        ...spec,
       },
       this.clock,
       (record) => this.progress.add(record),
@@ -175,8 +230,21 @@ export class Harness {
     const churn = options.maxRequestsPerConnection
     this.events.record({
       type: 'load-started',
-      detail: `${options.rps} req/s over ≤${options.connections} connections${churn ? `, each closed after ${churn} requests` : ''}`,
+      detail: `${options.rps} req/s over ≤${options.connections} connections${churn ? `, each closed after ${churn} requests` : ''}${spec.users ? `, ${spec.users} users` : ''}${spec.path ? `, GET ${spec.path}` : ''}`,
     })
+  }
+
+  /**
+   * Until every request sent up to `tMs` has its answer or its failure (bounded by the request timeout), so
+   * that a window's records are complete: the slowest requests are the last to arrive.
+   */
+  async answersUntil(tMs: number): Promise<void> {
+    const deadline = this.clock() + this.options.requestTimeoutMs + 1000
+    while (this.clock() < deadline) {
+      const oldest = this.#load?.oldestInFlightMs()
+      if (oldest === undefined || oldest > tMs) return
+      await sleep(20, undefined, { ref: false })
+    }
   }
 
   async stopLoad(): Promise<void> {
@@ -195,7 +263,8 @@ export class Harness {
     this.#hooks.onProgress?.(this.progress.snapshot())
     this.#unsubscribe()
     this.endpoints.stop()
+    for (const service of this.services) service.endpoints.stop()
     await Promise.all(this.deployments.map((deployment) => deployment.killAll()))
-    await this.balancer.close()
+    await Promise.all([this.balancer, ...this.services.map((s) => s.balancer)].map((b) => b.close()))
   }
 }

@@ -1,3 +1,4 @@
+export type { AppStack, FlagChange } from './app-stack.ts'
 export { type BalancerStats, type Endpoint, ServiceBalancer } from './balancer.ts'
 export { type Clock, jittered, startClock } from './clock.ts'
 export { Deployment, type DeploymentSpec, type Placer } from './deployment.ts'
@@ -13,17 +14,24 @@ export { type DrainOptions, type DrainResult, drainNode } from './drain.ts'
 export { EndpointsController, matches, type PropagationSpec, type Selector } from './endpoints.ts'
 export * as errors from './errors.ts'
 export { EventLog, type RolloutEvent, type RolloutEventType } from './events.ts'
-export { Harness, type RolloutHooks } from './harness.ts'
+export { Harness, type RolloutHooks, type ServiceFront, type ServiceRef } from './harness.ts'
 export {
   classifyError,
   type FailureKind,
   LoadGenerator,
   type LoadSpec,
+  parseRoute,
   parseServedBy,
   type RequestRecord,
 } from './load.ts'
 export { Nodes, type Placement } from './nodes.ts'
-export { ROLLOUT_DEFAULTS, type RolloutOptions, resolveOptions } from './options.ts'
+export {
+  type ProbeTarget,
+  ROLLOUT_DEFAULTS,
+  type RolloutOptions,
+  resolveOptions,
+  type ServiceProbes,
+} from './options.ts'
 export { Pod, type PodSpec, type PodTemplate, type Termination } from './pod.ts'
 export { freePort } from './ports.ts'
 export { Prober, type ProbeSpec, probeOnce } from './probe.ts'
@@ -41,19 +49,35 @@ export {
 } from './report.ts'
 export { runRollout } from './run.ts'
 export {
+  type AbScenario,
   type BlueGreenScenario,
+  type CanaryFlagsScenario,
   type CanaryScenario,
+  type FeatureSwitchScenario,
+  GATEWAY_SCENARIOS,
+  type GatewayRollingScenario,
   type NodeDrainScenario,
   SCENARIO_DEFAULTS,
   type Scenario,
   type ScenarioKind,
+  type ShadowScenario,
   validateScenario,
 } from './scenario.ts'
+export type { AbDetails } from './scenarios/ab.ts'
 export type { BlueGreenDetails } from './scenarios/blue-green.ts'
 export type { CanaryDetails, CanaryStep } from './scenarios/canary.ts'
+export type { CanaryFlagsDetails, CanaryFlagsStep } from './scenarios/canary-flags.ts'
+export type { CohortStats } from './scenarios/cohorts.ts'
+export type { FeatureSwitchDetails } from './scenarios/feature-switch.ts'
+export {
+  type GatewayCounters,
+  type MismatchSample,
+  parseMetrics,
+} from './scenarios/gateway-metrics.ts'
 export { createRunner, SCENARIO_KINDS } from './scenarios/index.ts'
 export type { DrainDetails } from './scenarios/node-drain.ts'
 export type { PreviewCheck, PreviewResult } from './scenarios/preview.ts'
 export type { ScenarioDetails, ScenarioRunner } from './scenarios/runner.ts'
+export type { ShadowDetails } from './scenarios/shadow.ts'
 export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } from './strategy.ts'
 export { type Timeline, type TimelineBucket, timeline } from './timeline.ts'

@@ -15,6 +15,13 @@ export interface RequestRecord {
   pod?: string
   /** For a failure: the pod the Service had sent this connection to ('' when it had none), when known. */
   routedTo?: string
+  /** The user the request named in `x-zdd-user` (LoadSpec.users). */
+  user?: string
+  /** What a gateway decided (`x-zdd-route: <route>; track=<…>; variant=<…>`), when one answered. */
+  track?: string
+  variant?: string
+  /** LoadSpec.markOf's verdict on the response body, e.g. 'discount' for a feature switch's new behaviour. */
+  mark?: string
 }
 
 export interface LoadSpec {
@@ -32,6 +39,40 @@ export interface LoadSpec {
   maxRequestsPerConnection?: number
   /** Which pod the Service routed the connection from this client port to (ServiceBalancer.routeOf). */
   routeOf?: (clientPort: number) => string | undefined
+  /**
+   * Distinct users, named in turn in `x-zdd-user` (`u0000`, `u0001`, …), so that a gateway routing per user
+   * (rollout %, variants) shows its split as a share of requests; 0 or unset: no user header.
+   */
+  users?: number
+  /**
+   * Response headers naming who served a request (`<service>@<version>/<pod>`), the first present wins;
+   * default `x-served-by`. Behind a gateway that is itself rolled: `x-zdd-gateway`, then `x-served-by`.
+   */
+  servedBy?: readonly string[]
+  /** Reads each response body and marks it (e.g. 'discount' when it shows a feature switch's behaviour). */
+  markOf?: (body: string) => string | undefined
+  /**
+   * Sends each request on a connection with nothing in flight when there is one (else in turn), so that a
+   * slow answer does not hold up the next requests queued behind it on the same connection: per-cohort
+   * latency (canary vs stable, variant a vs b) then measures the backends, not the client's queue.
+   */
+  idleFirst?: boolean
+}
+
+/** `x-zdd-route: catalog; track=canary; variant=none` → track and variant. */
+export function parseRoute(header: string | string[] | undefined): { track?: string; variant?: string } {
+  const value = Array.isArray(header) ? header[0] : header
+  if (!value) return {}
+  const fields = Object.fromEntries(
+    value
+      .split(';')
+      .slice(1)
+      .map((part) => part.trim().split('=') as [string, string | undefined]),
+  )
+  return {
+    ...(fields.track ? { track: fields.track } : {}),
+    ...(fields.variant ? { variant: fields.variant } : {}),
+  }
 }
 
 const TICK_MS = 5
@@ -73,8 +114,11 @@ export class LoadGenerator {
   readonly #clients: Client[]
   /** Local port of each client's current connection, to trace failures to a pod. */
   readonly #localPorts: Array<number | undefined>
+  /** Requests each client has sent and not yet seen answered. */
+  readonly #outstanding: number[]
   #nextClient = 0
-  readonly #inFlight = new Set<Promise<void>>()
+  /** Requests waiting for their answer → their send time (insertion order: the oldest first). */
+  readonly #inFlight = new Map<Promise<void>, number>()
   #timer: NodeJS.Timeout | undefined
   #startedAt = 0
   #issued = 0
@@ -90,6 +134,7 @@ export class LoadGenerator {
     // One connection per client, requests spread over all of them: a Service sees many long-lived
     // keep-alive connections, which is what makes connection-level balancing matter during a rollout.
     this.#localPorts = Array.from({ length: spec.connections }, () => undefined)
+    this.#outstanding = Array.from({ length: spec.connections }, () => 0)
     const connector = buildConnector({ timeout: spec.timeoutMs })
     this.#clients = Array.from(
       { length: spec.connections },
@@ -119,41 +164,75 @@ export class LoadGenerator {
   async stop(): Promise<void> {
     clearInterval(this.#timer)
     this.#tick() // send what was due up to now, so the rate holds to the last millisecond
-    await Promise.all(this.#inFlight)
+    await Promise.all(this.#inFlight.keys())
     await Promise.all(this.#clients.map((client) => client.close()))
+  }
+
+  /** The send time of the oldest request still waiting for its answer; undefined when none is. */
+  oldestInFlightMs(): number | undefined {
+    for (const scheduledAt of this.#inFlight.values()) return scheduledAt
+    return undefined
   }
 
   #tick(): void {
     const due = Math.floor(((this.#clock() - this.#startedAt) * this.#spec.rps) / 1000)
     while (this.#issued < due) {
       const scheduledAt = this.#startedAt + (this.#issued * 1000) / this.#spec.rps
+      const user = this.#spec.users
+        ? `u${String(this.#issued % this.#spec.users).padStart(4, '0')}`
+        : undefined
       this.#issued += 1
-      const pending = this.#send(scheduledAt)
-      this.#inFlight.add(pending)
+      const pending = this.#send(scheduledAt, user)
+      this.#inFlight.set(pending, scheduledAt)
       void pending.finally(() => this.#inFlight.delete(pending))
     }
   }
 
-  async #send(scheduledAt: number): Promise<void> {
+  #pickClient(): number {
+    const start = this.#nextClient
+    if (!this.#spec.idleFirst) return start
+    const count = this.#clients.length
+    for (let i = 0; i < count; i++) {
+      const index = (start + i) % count
+      if (this.#outstanding[index] === 0) return index
+    }
+    return start
+  }
+
+  async #send(scheduledAt: number, user: string | undefined): Promise<void> {
     let record: RequestRecord
-    const index = this.#nextClient
-    this.#nextClient = (this.#nextClient + 1) % this.#clients.length
+    const index = this.#pickClient()
+    this.#nextClient = (index + 1) % this.#clients.length
+    this.#outstanding[index] = (this.#outstanding[index] ?? 0) + 1
+    const { markOf } = this.#spec
     try {
       const client = this.#clients[index] as Client
-      const response = await client.request({ method: 'GET', path: this.#spec.path })
-      await response.body.dump()
+      const response = await client.request({
+        method: 'GET',
+        path: this.#spec.path,
+        ...(user ? { headers: { 'x-zdd-user': user } } : {}),
+      })
+      let mark: string | undefined
+      if (markOf) mark = markOf(await response.body.text())
+      else await response.body.dump()
       const status = response.statusCode
-      const served = parseServedBy(response.headers['x-served-by'])
-      record = { tMs: scheduledAt, latencyMs: this.#clock() - scheduledAt, status, ...served }
+      const header = (this.#spec.servedBy ?? ['x-served-by']).find((name) => response.headers[name])
+      const served = parseServedBy(header ? response.headers[header] : undefined)
+      const route = parseRoute(response.headers['x-zdd-route'])
+      record = { tMs: scheduledAt, latencyMs: this.#clock() - scheduledAt, status, ...served, ...route }
       if (status >= 500) record.failure = 'http_5xx'
       else if (status >= 400) record.failure = 'http_4xx'
+      else if (mark !== undefined) record.mark = mark
     } catch (err) {
       const { failure, code } = classifyError(err)
       record = { tMs: scheduledAt, latencyMs: this.#clock() - scheduledAt, failure, errorCode: code }
       const port = this.#localPorts[index]
       const routedTo = port === undefined ? undefined : this.#spec.routeOf?.(port)
       if (routedTo !== undefined) record.routedTo = routedTo
+    } finally {
+      this.#outstanding[index] = (this.#outstanding[index] ?? 1) - 1
     }
+    if (user) record.user = user
     this.records.push(record)
     this.#onRecord?.(record)
   }

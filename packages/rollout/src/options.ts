@@ -1,5 +1,6 @@
+import type { AppStack } from './app-stack.ts'
 import { InvalidOptionError } from './errors.ts'
-import { type Scenario, validateScenario } from './scenario.ts'
+import { GATEWAY_SCENARIOS, type Scenario, validateScenario } from './scenario.ts'
 import type { Strategy } from './strategy.ts'
 
 export interface RolloutOptions {
@@ -26,8 +27,25 @@ export interface RolloutOptions {
   maxRequestsPerConnection: number
   fromVersion: string
   toVersion: string
-  /** The built service to run as pods, and the path the load hits. */
-  service: { name: string; entry: string; path: string; env?: Record<string, string> }
+  /**
+   * The built service to run as pods, and the path the load hits. `probes` moves the readiness and liveness
+   * probes (default `/readyz` and `/livez` on the management port), for services whose health endpoints
+   * live elsewhere (third-party libraries serve their own paths, or on the traffic port).
+   */
+  service: { name: string; entry: string; path: string; env?: Record<string, string>; probes?: ServiceProbes }
+  /** The gateway, the other services and the flags editor: required by the gateway scenarios only. */
+  stack?: AppStack
+}
+
+/** Where the kubelet-like prober asks a pod: a path, on the management port unless `port` says traffic. */
+export interface ProbeTarget {
+  path: string
+  port?: 'management' | 'traffic'
+}
+
+export interface ServiceProbes {
+  readiness?: ProbeTarget
+  liveness?: ProbeTarget
 }
 
 export const ROLLOUT_DEFAULTS = {
@@ -103,6 +121,12 @@ export function resolveOptions(given: Given): RolloutOptions {
     throw new InvalidOptionError('toVersion', `must differ from fromVersion ("${options.fromVersion}")`)
   }
   validateScenario(options.scenario, options.replicas)
+  if (GATEWAY_SCENARIOS.has(options.scenario.kind) && !options.stack) {
+    throw new InvalidOptionError(
+      'stack',
+      `the ${options.scenario.kind} scenario runs a gateway and needs the built services and a flags editor`,
+    )
+  }
   return options
 }
 

@@ -42,7 +42,13 @@ const LOG_TAIL_LINES = 40
  * a liveness prober that restarts the container. Deletion follows the kubelet: mark terminating (endpoints
  * react after their own propagation delay), preStop sleep, SIGTERM, SIGKILL when the grace period runs out.
  */
-export class Pod extends EventEmitter<{ ready: [boolean]; terminating: []; exit: [Termination] }> {
+export class Pod extends EventEmitter<{
+  ready: [boolean]
+  terminating: []
+  exit: [Termination]
+  /** Every non-empty line the container writes (stdout and stderr), e.g. for a scenario reading its logs. */
+  log: [string]
+}> {
   phase: PodPhase = 'Pending'
   ready = false
   readySinceMs: number | undefined
@@ -107,8 +113,11 @@ export class Pod extends EventEmitter<{ ready: [boolean]; terminating: []; exit:
       version: this.version,
       ...(this.node ? { detail: `on ${this.node}` } : {}),
     })
-    this.#readiness = new Prober(this.managementPort, this.#spec.readiness, (ok) => this.#setReady(ok))
-    this.#liveness = new Prober(this.managementPort, this.#spec.liveness, (ok) => {
+    const portOf = (probe: ProbeSpec) => (probe.port === 'traffic' ? this.port : this.managementPort)
+    this.#readiness = new Prober(portOf(this.#spec.readiness), this.#spec.readiness, (ok) =>
+      this.#setReady(ok),
+    )
+    this.#liveness = new Prober(portOf(this.#spec.liveness), this.#spec.liveness, (ok) => {
       if (!ok && this.phase === 'Running') void this.#restart()
     })
     this.#readiness.start()
@@ -151,6 +160,7 @@ export class Pod extends EventEmitter<{ ready: [boolean]; terminating: []; exit:
         if (line.trim() === '') continue
         this.logTail.push(line)
         if (this.logTail.length > LOG_TAIL_LINES) this.logTail.shift()
+        this.emit('log', line)
       }
     }
     child.stdout?.on('data', keep)

@@ -2,6 +2,11 @@ import { request } from 'node:http'
 
 export interface ProbeSpec {
   path: string
+  /**
+   * Which of the pod's ports the probe asks: `management` (the default, where @zdd/lifecycle serves its
+   * probes) or `traffic` (PORT), for services whose health endpoints live beside their routes.
+   */
+  port?: 'management' | 'traffic'
   periodMs: number
   timeoutMs: number
   /** Consecutive failures before the probe counts as failed (Kubernetes failureThreshold). */

@@ -11,6 +11,8 @@ export interface ProgressSnapshot {
   /** Requests completed in the last second, and their split by version. */
   recentRps: number
   recentVersions: Record<string, number>
+  /** Successful responses of the last second by their mark (a feature switch's new behaviour), if any. */
+  recentMarks?: Record<string, number>
 }
 
 const WINDOW_MS = 1000
@@ -21,7 +23,7 @@ export class Progress {
   #total = 0
   #ok = 0
   #failures: Partial<Record<FailureKind, number>> = {}
-  #recent: Array<{ at: number; version: string | undefined }> = []
+  #recent: Array<{ at: number; version: string | undefined; mark: string | undefined }> = []
 
   readonly #clock: Clock
 
@@ -33,7 +35,7 @@ export class Progress {
     this.#total += 1
     if (record.failure) this.#failures[record.failure] = (this.#failures[record.failure] ?? 0) + 1
     else this.#ok += 1
-    this.#recent.push({ at: this.#clock(), version: record.version })
+    this.#recent.push({ at: this.#clock(), version: record.version, mark: record.mark })
   }
 
   snapshot(): ProgressSnapshot {
@@ -41,9 +43,11 @@ export class Progress {
     const firstRecent = this.#recent.findIndex((entry) => entry.at >= now - WINDOW_MS)
     this.#recent = firstRecent === -1 ? [] : this.#recent.slice(firstRecent)
     const recentVersions: Record<string, number> = {}
-    for (const { version } of this.#recent) {
+    const recentMarks: Record<string, number> = {}
+    for (const { version, mark } of this.#recent) {
       const key = version ?? 'failed'
       recentVersions[key] = (recentVersions[key] ?? 0) + 1
+      if (mark) recentMarks[mark] = (recentMarks[mark] ?? 0) + 1
     }
     return {
       elapsedMs: Math.round(now),
@@ -54,6 +58,7 @@ export class Progress {
       failures: { ...this.#failures },
       recentRps: this.#recent.length,
       recentVersions,
+      ...(Object.keys(recentMarks).length ? { recentMarks } : {}),
     }
   }
 }

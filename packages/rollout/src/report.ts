@@ -2,9 +2,14 @@ import type { BalancerStats } from './balancer.ts'
 import type { RolloutEvent } from './events.ts'
 import type { FailureKind, RequestRecord } from './load.ts'
 import type { Termination } from './pod.ts'
+import type { AbDetails } from './scenarios/ab.ts'
 import type { BlueGreenDetails } from './scenarios/blue-green.ts'
 import type { CanaryDetails } from './scenarios/canary.ts'
+import type { CanaryFlagsDetails } from './scenarios/canary-flags.ts'
+import type { FeatureSwitchDetails } from './scenarios/feature-switch.ts'
+import type { GatewayCounters } from './scenarios/gateway-metrics.ts'
 import type { DrainDetails } from './scenarios/node-drain.ts'
+import type { ShadowDetails } from './scenarios/shadow.ts'
 import type { Timeline } from './timeline.ts'
 
 export interface Tally {
@@ -44,6 +49,12 @@ export interface RolloutReport extends Tally {
   blueGreen?: BlueGreenDetails
   canary?: CanaryDetails
   drain?: DrainDetails
+  /** Runs with a gateway in front: what its /metrics counted (retries it made, upstream errors, answers). */
+  gateway?: GatewayCounters
+  canaryFlags?: CanaryFlagsDetails
+  ab?: AbDetails
+  shadow?: ShadowDetails
+  featureSwitch?: FeatureSwitchDetails
 }
 
 export function tally(records: Iterable<RequestRecord>): Tally {
@@ -120,7 +131,8 @@ export function noEndpointWindows(events: readonly RolloutEvent[], endMs: number
   let count = 0
   let emptySince: number | undefined
   for (const e of events) {
-    if (e.type !== 'endpoint-added' && e.type !== 'endpoint-removed') continue
+    // The main Service's endpoints only: further Services (a canary's, a gateway's backends) name theirs.
+    if ((e.type !== 'endpoint-added' && e.type !== 'endpoint-removed') || e.service !== undefined) continue
     count += e.type === 'endpoint-added' ? 1 : -1
     if (count === 0 && e.tMs >= loadStart) emptySince = e.tMs
     if (count > 0 && emptySince !== undefined) {

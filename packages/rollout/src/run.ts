@@ -35,7 +35,8 @@ export async function runRollout(
     h.progress.phase = 'starting'
     await runner.setup(h)
     h.progress.phase = 'warm-up'
-    h.startLoad()
+    if (runner.startLoad) runner.startLoad(h)
+    else h.startLoad()
     await sleep(options.warmupMs, undefined, { ref: false })
     startMs = h.clock()
     h.events.record({ type: 'rollout-started', version: runner.toVersion, detail: runner.description })
@@ -46,6 +47,8 @@ export async function runRollout(
     await sleep(options.tailMs, undefined, { ref: false })
   } finally {
     await h.stopLoad()
+    // What only the running pods can tell (a gateway's counters), read before they are stopped.
+    await runner.collect?.(h)
     finalPods = h.livePods.map((pod) => ({
       name: pod.name,
       version: pod.version,
@@ -53,6 +56,7 @@ export async function runRollout(
       ...(pod.node ? { node: pod.node } : {}),
     }))
     await h.teardown()
+    await runner.cleanup?.()
   }
   return report(h, runner, startMs, endMs, finalPods)
 }

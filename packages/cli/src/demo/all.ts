@@ -1,12 +1,15 @@
 import type { RolloutReport } from '@zdd/rollout'
 import { parseFlags, usage } from '../args.ts'
 import { summary } from '../summary.ts'
-import { allFlags, STRATEGIES } from './flags.ts'
+import { ALL_STRATEGIES, allFlags } from './flags.ts'
 import { optionsFrom } from './options.ts'
 import { writeOutputs } from './outputs.ts'
 import { watchRun } from './watch.ts'
 
-/** `zdd demo all`: every strategy in turn with the same load, then one comparison table. */
+/**
+ * `zdd demo all`: every strategy in turn with the same load (the Kubernetes-level ones, then those with a
+ * gateway in front), then one comparison table.
+ */
 export async function demoAll(args: string[]): Promise<number> {
   const flags = parseFlags(args, allFlags())
   if (flags.help) {
@@ -15,7 +18,7 @@ export async function demoAll(args: string[]): Promise<number> {
   }
   // A strategy's own flags (e.g. --step-pause-ms) apply to that strategy's run. Every run's options are
   // made first: a bad flag stops the whole thing before the first run starts.
-  const planned = STRATEGIES.map((strategy) => ({ strategy, options: optionsFrom(strategy, flags) }))
+  const planned = ALL_STRATEGIES.map((strategy) => ({ strategy, options: optionsFrom(strategy, flags) }))
   const runs: RolloutReport[] = []
   for (const { strategy, options } of planned) {
     process.stdout.write(`\n━━ ${strategy}${flags.unprepared ? ' (unprepared)' : ''} ━━\n`)

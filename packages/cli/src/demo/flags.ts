@@ -1,14 +1,42 @@
 import type { FlagSpec } from '../args.ts'
 
-export const STRATEGIES = ['rolling', 'recreate', 'blue-green', 'canary', 'node-drain'] as const
+export const STRATEGIES = [
+  'rolling',
+  'recreate',
+  'blue-green',
+  'canary',
+  'node-drain',
+  'canary-flags',
+  'ab',
+  'shadow',
+  'feature-switch',
+  'gateway-rolling',
+] as const
 export type StrategyName = (typeof STRATEGIES)[number]
+
+/**
+ * What `demo all` runs: the Kubernetes-level strategies, then the app-level ones (a gateway in front,
+ * flags deciding). gateway-rolling, the proof that the gateway itself rolls without loss, is not a way of
+ * delivering a version and runs on its own.
+ */
+export const ALL_STRATEGIES = STRATEGIES.filter((strategy) => strategy !== 'gateway-rolling')
+
+/** The strategies that run a real gateway in front of the Service(s). */
+export const GATEWAY_STRATEGIES: ReadonlySet<StrategyName> = new Set([
+  'canary-flags',
+  'ab',
+  'shadow',
+  'feature-switch',
+  'gateway-rolling',
+])
 
 /** Flags every strategy (and `demo all`) takes. */
 export const COMMON_FLAGS: FlagSpec = {
   replicas: {
     type: 'string',
-    description: 'replicas of the catalog Deployment (1-10)',
-    default: '3; canary, node-drain: 4',
+    description:
+      'replicas of the Deployment under test (1-10); canary-flags: of the stable, ab and shadow: of each',
+    default: '3; canary, node-drain: 4; canary-flags, ab, shadow, feature-switch: 2',
   },
   rps: { type: 'string', description: 'open-loop request rate (1-5000)', default: '200' },
   connections: {
@@ -39,7 +67,8 @@ export const COMMON_FLAGS: FlagSpec = {
   },
   'latency-ms': {
     type: 'string',
-    description: 'time the catalog takes per request (CATALOG_LATENCY_MS, 0-5000): requests in flight',
+    description:
+      'time each backend takes per request (CATALOG_LATENCY_MS; ab, shadow: RECOMMENDATIONS_LATENCY_MS; 0-5000)',
     default: '0',
   },
   'min-ready-ms': { type: 'string', description: 'Deployment minReadySeconds, in ms', default: '0' },
@@ -49,6 +78,17 @@ export const COMMON_FLAGS: FlagSpec = {
   json: { type: 'string', description: 'write the report as JSON to this file' },
   html: { type: 'string', description: 'write a self-contained HTML report (chart, events) to this file' },
   help: { type: 'boolean', description: 'show this help' },
+}
+
+const USERS: FlagSpec[string] = {
+  type: 'string',
+  description: 'distinct users the load names in x-zdd-user, in turn (the gateway splits per user)',
+  default: '1000',
+}
+const HOLD: FlagSpec[string] = {
+  type: 'string',
+  description: 'how long the change is observed',
+  default: '3000',
 }
 
 /** Flags only some strategies take. */
@@ -103,6 +143,83 @@ export const STRATEGY_FLAGS: Record<StrategyName, FlagSpec> = {
       type: 'string',
       description: 'wait after a refused eviction (kubectl drain: 5000)',
       default: '5000',
+    },
+  },
+  'canary-flags': {
+    percentages: {
+      type: 'string',
+      description: 'rollout % of users at each step, rising, through the catalog-canary flag',
+      default: '5,25,50,100',
+    },
+    'step-pause-ms': {
+      type: 'string',
+      description: 'observation at each step, once the gateway has the new %',
+      default: '2000',
+    },
+    'max-error-percent': {
+      type: 'string',
+      description: "abort (back to 0 %) when the canary's error rate at a step exceeds this %",
+      default: '0',
+    },
+    'max-p99-ms': {
+      type: 'string',
+      description: "abort (back to 0 %) when the canary's p99 latency at a step exceeds this",
+      default: '1000',
+    },
+    'canary-latency-ms': {
+      type: 'string',
+      description: 'extra latency of the canary (a bad canary, to see the abort; 0-5000)',
+      default: '0',
+    },
+    users: USERS,
+  },
+  ab: {
+    variants: {
+      type: 'string',
+      description: 'weights of the experiment once it starts (before it, everyone gets a)',
+      default: 'a=50,b=50',
+    },
+    'hold-ms': HOLD,
+    'b-latency-ms': {
+      type: 'string',
+      description: 'extra latency of variant b (0-5000), to see per-variant latency differ',
+      default: '0',
+    },
+    users: USERS,
+  },
+  shadow: {
+    'hold-ms': HOLD,
+    'shadow-algorithm': {
+      type: 'string',
+      description: 'the mirrored version: personalized (answers differ) or popular (like the primary)',
+      default: 'personalized',
+    },
+    'shadow-latency-ms': {
+      type: 'string',
+      description: "the shadow's latency (0-5000); above the gateway's shadow timeout (1000) it errs",
+      default: '0',
+    },
+    users: USERS,
+  },
+  'feature-switch': {
+    rollout: {
+      type: 'string',
+      description: '% of users the catalog-discount switch is on for once flipped (1-100)',
+      default: '100',
+    },
+    'hold-ms': HOLD,
+    users: USERS,
+  },
+  'gateway-rolling': {
+    roll: {
+      type: 'string',
+      description: 'gateway (its own Deployment rolled, a catalog behind it) or catalog (rolled behind it)',
+      default: 'gateway',
+    },
+    'fixed-replicas': {
+      type: 'string',
+      description: 'replicas of the Deployment that is not rolled (1-10)',
+      default: '2',
     },
   },
 }

@@ -1,9 +1,17 @@
-import { fileURLToPath } from 'node:url'
 import { type resolveOptions, SCENARIO_DEFAULTS, type Scenario, type Strategy } from '@zdd/rollout'
 import { intFlag } from '../args.ts'
 import { UsageError } from '../errors.ts'
-import { ownersOf, type StrategyName } from './flags.ts'
-import { pdbFlag, percentFlag, placementFlag, stepsFlag } from './scenario-flags.ts'
+import { appStack, serviceEntry } from './app-stack.ts'
+import { GATEWAY_STRATEGIES, ownersOf, type StrategyName } from './flags.ts'
+import {
+  choiceFlag,
+  pdbFlag,
+  percentagesFlag,
+  percentFlag,
+  placementFlag,
+  stepsFlag,
+  variantsFlag,
+} from './scenario-flags.ts'
 
 export type Flags = Record<string, string | boolean | undefined>
 export type DemoOptions = Parameters<typeof resolveOptions>[0]
@@ -14,6 +22,11 @@ const DEFAULT_REPLICAS: Record<StrategyName, number> = {
   'blue-green': 3,
   canary: 4,
   'node-drain': 4,
+  'canary-flags': 2,
+  ab: 2,
+  shadow: 2,
+  'feature-switch': 2,
+  'gateway-rolling': 3,
 }
 
 /**
@@ -28,6 +41,11 @@ const DEFAULT_MAX_REQUESTS: Record<StrategyName, number> = {
   'blue-green': 0,
   canary: 10,
   'node-drain': 0,
+  'canary-flags': 0,
+  ab: 0,
+  shadow: 0,
+  'feature-switch': 0,
+  'gateway-rolling': 0,
 }
 
 /** Rejects a flag of another strategy, naming the strategies it applies to. */
@@ -43,6 +61,7 @@ export function rejectForeignFlags(strategy: StrategyName, flags: Flags): void {
 /** The run's options from validated flags; every bad value is a usage error naming its flag. */
 export function optionsFrom(strategy: StrategyName, flags: Flags): DemoOptions {
   const replicas = intFlag(flags, 'replicas', DEFAULT_REPLICAS[strategy], 1, 10)
+  const scenario = scenarioFrom(strategy, flags, replicas)
   const propagationDelayMs = intFlag(flags, 'propagation-delay-ms', 1000, 0, 60_000)
   const propagationJitterMs = intFlag(
     flags,
@@ -78,14 +97,35 @@ export function optionsFrom(strategy: StrategyName, flags: Flags): DemoOptions {
     tailMs: intFlag(flags, 'tail-ms', 1500, 0, 600_000),
     unprepared: flags.unprepared === true,
     strategy: strategyFrom(strategy, flags),
-    scenario: scenarioFrom(strategy, flags, replicas),
-    service: {
-      name: 'catalog',
-      entry: fileURLToPath(import.meta.resolve('@zdd/catalog/main')),
-      path: '/products',
-      env: { CATALOG_LATENCY_MS: String(intFlag(flags, 'latency-ms', 0, 0, 5000)) },
-    },
+    scenario,
+    service: serviceFor(scenario, intFlag(flags, 'latency-ms', 0, 0, 5000)),
+    // The A/B variants answer as versions a and b; everything else rolls or compares v1 and v2.
+    ...(strategy === 'ab' ? { fromVersion: 'a', toVersion: 'b' } : {}),
+    ...(GATEWAY_STRATEGIES.has(strategy) ? { stack: appStack() } : {}),
   }
+}
+
+/** The service the Deployment under test runs: catalog, recommendations (ab, shadow), or the gateway. */
+function serviceFor(scenario: Scenario, latencyMs: number): DemoOptions['service'] {
+  const catalogLatency = { CATALOG_LATENCY_MS: String(latencyMs) }
+  if (scenario.kind === 'ab' || scenario.kind === 'shadow') {
+    return {
+      name: 'recommendations',
+      entry: serviceEntry('recommendations'),
+      path: '/recommendations',
+      env: { RECOMMENDATIONS_LATENCY_MS: String(latencyMs) },
+    }
+  }
+  if (scenario.kind === 'gateway-rolling' && scenario.roll === 'gateway') {
+    // The catalog behind the rolled gateway takes the latency (the gateway passes it on).
+    return {
+      name: 'gateway',
+      entry: serviceEntry('gateway'),
+      path: '/api/catalog/products',
+      env: catalogLatency,
+    }
+  }
+  return { name: 'catalog', entry: serviceEntry('catalog'), path: '/products', env: catalogLatency }
 }
 
 function strategyFrom(strategy: StrategyName, flags: Flags): Strategy {
@@ -131,6 +171,58 @@ function scenarioFrom(strategy: StrategyName, flags: Flags, replicas: number): S
           10,
           60_000,
         ),
+      }
+    default:
+      return appScenarioFrom(strategy, flags)
+  }
+}
+
+/** The strategies with a gateway in front. */
+function appScenarioFrom(strategy: StrategyName, flags: Flags): Scenario {
+  const users = () => intFlag(flags, 'users', 1000, 1, 1_000_000)
+  const hold = (kind: 'ab' | 'shadow' | 'feature-switch') =>
+    intFlag(flags, 'hold-ms', SCENARIO_DEFAULTS[kind].holdMs, 100, 600_000)
+  switch (strategy) {
+    case 'canary-flags': {
+      const d = SCENARIO_DEFAULTS['canary-flags']
+      return {
+        kind: 'canary-flags',
+        percentages: percentagesFlag(flags, 'percentages', d.percentages),
+        stepPauseMs: intFlag(flags, 'step-pause-ms', d.stepPauseMs, 100, 600_000),
+        maxErrorPercent: percentFlag(flags, 'max-error-percent', d.maxErrorPercent),
+        maxP99Ms: intFlag(flags, 'max-p99-ms', d.maxP99Ms, 1, 600_000),
+        canaryLatencyMs: intFlag(flags, 'canary-latency-ms', d.canaryLatencyMs, 0, 5000),
+        users: users(),
+      }
+    }
+    case 'ab':
+      return {
+        kind: 'ab',
+        weights: variantsFlag(flags, 'variants', SCENARIO_DEFAULTS.ab.weights),
+        holdMs: hold('ab'),
+        bLatencyMs: intFlag(flags, 'b-latency-ms', 0, 0, 5000),
+        users: users(),
+      }
+    case 'shadow':
+      return {
+        kind: 'shadow',
+        holdMs: hold('shadow'),
+        shadowAlgorithm: choiceFlag(flags, 'shadow-algorithm', ['personalized', 'popular'] as const),
+        shadowLatencyMs: intFlag(flags, 'shadow-latency-ms', 0, 0, 5000),
+        users: users(),
+      }
+    case 'feature-switch':
+      return {
+        kind: 'feature-switch',
+        rollout: intFlag(flags, 'rollout', SCENARIO_DEFAULTS['feature-switch'].rollout, 1, 100),
+        holdMs: hold('feature-switch'),
+        users: users(),
+      }
+    default:
+      return {
+        kind: 'gateway-rolling',
+        roll: choiceFlag(flags, 'roll', ['gateway', 'catalog'] as const),
+        fixedReplicas: intFlag(flags, 'fixed-replicas', 2, 1, 10),
       }
   }
 }

@@ -61,3 +61,55 @@ export function percentFlag(flags: Flags, name: string, fallback: number): numbe
   }
   return Number(raw)
 }
+
+/** `--percentages 5,25,50,100`: rising whole percentages from 1 to 100. */
+export function percentagesFlag(flags: Flags, name: string, fallback: readonly number[]): number[] {
+  const raw = flags[name]
+  if (raw === undefined) return [...fallback]
+  const parts = String(raw).split(',')
+  let previous = 0
+  return parts.map((part) => {
+    const n = Number(part.trim())
+    if (!/^\d+$/.test(part.trim()) || n <= previous || n > 100) {
+      throw new UsageError(
+        `--${name} must be rising whole percentages from 1 to 100, e.g. 5,25,50,100 (got "${String(raw)}")`,
+      )
+    }
+    previous = n
+    return n
+  })
+}
+
+/** `--variants a=80,b=20`: the weights of variants a and b, whole percentages summing to 100. */
+export function variantsFlag(
+  flags: Flags,
+  name: string,
+  fallback: { a: number; b: number },
+): { a: number; b: number } {
+  const raw = flags[name]
+  if (raw === undefined) return { ...fallback }
+  const weights: Record<string, number> = {}
+  for (const part of String(raw).split(',')) {
+    const match = /^\s*([ab])=(\d+)\s*$/.exec(part)
+    if (match?.[1]) weights[match[1]] = Number(match[2])
+  }
+  const { a, b } = weights
+  if (a === undefined || b === undefined || a + b !== 100 || String(raw).split(',').length !== 2) {
+    throw new UsageError(
+      `--${name} must give a and b as whole percentages summing to 100, e.g. a=80,b=20 (got "${String(raw)}")`,
+    )
+  }
+  return { a, b }
+}
+
+/** A flag with a fixed set of values; the first is the default. */
+export function choiceFlag<const T extends readonly [string, ...string[]]>(
+  flags: Flags,
+  name: string,
+  choices: T,
+): T[number] {
+  const raw = flags[name]
+  if (raw === undefined) return choices[0]
+  if (typeof raw === 'string' && choices.includes(raw)) return raw as T[number]
+  throw new UsageError(`--${name} must be ${choices.join(' or ')} (got "${String(raw)}")`)
+}

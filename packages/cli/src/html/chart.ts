@@ -19,7 +19,9 @@ const MARKED: Record<string, (detail: string) => string> = {
   'rollout-started': () => 'change starts',
   'rollout-complete': () => 'change complete',
   'selector-switched': (d) => `selector → ${d.split('=').at(-1) ?? ''}`,
-  'weight-changed': (d) => `weight ${d}`,
+  // "catalog-canary 5% → 25%" → "weight 25%"; "recommendations-ab a=100,b=0 → a=50,b=50" → "weight a=50,b=50"
+  'weight-changed': (d) => `weight ${d.split(' → ').at(-1) ?? d}`,
+  'flag-changed': (d) => d.replace(/ of users$/, ''),
   'preview-checked': () => 'preview checked',
   'canary-step': (d) => `step ${d.split(' pods')[0] ?? d}`,
   'rollout-aborted': () => 'ABORTED',
@@ -97,6 +99,8 @@ export function chartSvg(report: RolloutReport, id: string): string {
     )
   }
 
+  paths.push(...featureLine(report, x, yShare, t1))
+
   const grid = ticks(maxRate / 1.1, 4).map(
     (r) =>
       `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${fixed(yRate(r))}" y2="${fixed(yRate(r))}" class="grid"/><text x="${LEFT - 6}" y="${fixed(yRate(r) + 4)}" text-anchor="end">${r}</text>`,
@@ -158,4 +162,27 @@ function staggered<E extends { tMs: number; type: string; detail?: string }>(
     ends[level] = start + labelWidth(label)
     return { event, level }
   })
+}
+
+/** Colour of the line for a feature switch's new behaviour. */
+export const MARK_COLOUR = '#111827'
+
+/**
+ * A feature switch's run: a line over the share band, the share of successful answers with the new
+ * behaviour, by answer time (the switch is evaluated when the catalog answers, not when the request left).
+ */
+function featureLine(
+  report: RolloutReport,
+  x: (t: number) => number,
+  yShare: (share: number) => number,
+  t1: number,
+): string[] {
+  const d = report.featureSwitch
+  if (!d || d.series.length === 0) return []
+  const points = d.series
+    .filter((point) => point.ok > 0 && point.tMs + 250 <= t1)
+    .map((point) => `${fixed(x(point.tMs + 250))},${fixed(yShare(point.share))}`)
+  return [
+    `<polyline class="marks" data-mark="${escapeHtml(d.mark)}" fill="none" stroke="${MARK_COLOUR}" stroke-width="2" points="${points.join(' ')}"><title>share of answers with ${escapeHtml(d.mark)}</title></polyline>`,
+  ]
 }

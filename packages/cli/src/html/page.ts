@@ -1,6 +1,6 @@
 import type { RolloutReport } from '@zdd/rollout'
 import { summary } from '../summary.ts'
-import { chartSvg, versionsOf } from './chart.ts'
+import { chartSvg, MARK_COLOUR, versionsOf } from './chart.ts'
 import { escapeHtml, FAILED_COLOUR, versionColour } from './svg.ts'
 
 const STYLE = `
@@ -16,6 +16,7 @@ svg.chart { display: block; font-size: 11px; } svg text { fill: #374151; }
 svg .grid { stroke: #e5e7eb; } svg .axis { stroke: #6b7280; } svg .frame { fill: none; stroke: #e5e7eb; }
 svg .marker line { stroke: #111827; stroke-dasharray: 3 3; } svg .marker text { font-size: 10px; }
 svg .marker.rollout-aborted line, svg .marker.eviction-refused line { stroke: ${FAILED_COLOUR}; }
+svg .marker.weight-changed line, svg .marker.flag-changed line { stroke: #7c3aed; stroke-dasharray: none; }
 svg .tick { stroke-width: 2; } svg .cursor { stroke: #111827; stroke-opacity: 0.4; }
 svg .caption { font-size: 11px; fill: #6b7280; }
 .readout { min-height: 1.4em; font-family: ui-monospace, monospace; font-size: 12px; }
@@ -51,7 +52,7 @@ export function htmlReport(runs: readonly RolloutReport[]): string {
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
-<p>Real processes and sockets on one machine: pods behind a connection-level Service, open-loop keep-alive load, every request counted. Node ${escapeHtml(String(runs[0]?.parameters.node ?? ''))}.</p>
+<p>Real processes and sockets on one machine: pods behind a connection-level Service (and, for the app-level strategies, a real gateway in front), open-loop keep-alive load, every request counted. Node ${escapeHtml(String(runs[0]?.parameters.node ?? ''))}.</p>
 ${runs.length > 1 ? comparisonTable(runs) : ''}
 ${runs.map((run, i) => section(run, `run-${i}`)).join('\n')}
 <script>${SCRIPT}</script>
@@ -67,7 +68,12 @@ function section(run: RolloutReport, id: string): string {
         ? ['aborted', 'ABORTED, nothing lost']
         : ['ok', `ZERO LOSS: ${run.total} of ${run.total}`]
   const versions = versionsOf(run)
-  const legend = [...versions.map((v) => [v, versionColour(versions, v)]), ['failed', FAILED_COLOUR]]
+  const marks = run.featureSwitch ? [[`line: share with ${run.featureSwitch.mark}`, MARK_COLOUR]] : []
+  const legend = [
+    ...versions.map((v) => [v, versionColour(versions, v)]),
+    ['failed', FAILED_COLOUR],
+    ...marks,
+  ]
     .map(([name, colour]) => `<span><i style="background:${colour}"></i>${escapeHtml(name ?? '')}</span>`)
     .join('')
   // JSON inside a script element must not contain "</": escapeHtml every "<".

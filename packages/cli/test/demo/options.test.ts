@@ -73,3 +73,51 @@ test('a flag of another strategy names the strategies it applies to', () => {
   assert.throws(() => rejectForeignFlags('rolling', { pdb: 'none' }), /--pdb applies to node-drain only/)
   rejectForeignFlags('canary', { steps: '1', rps: '10', unprepared: true })
 })
+
+test('the gateway strategies: their scenario, service and stack; bad values name their flag', () => {
+  const flags = optionsFrom('canary-flags', { percentages: '10,100', 'canary-latency-ms': '300' })
+  assert.equal(flags.replicas, 2)
+  assert.equal(flags.service.name, 'catalog')
+  assert.deepEqual(flags.scenario, {
+    kind: 'canary-flags',
+    percentages: [10, 100],
+    stepPauseMs: 2000,
+    maxErrorPercent: 0,
+    maxP99Ms: 1000,
+    canaryLatencyMs: 300,
+    users: 1000,
+  })
+  assert.match(flags.stack?.entries.gateway ?? '', /services\/gateway\/dist\/main\.js$/)
+  const ab = optionsFrom('ab', { variants: 'a=80,b=20', 'latency-ms': '5' })
+  assert.deepEqual([ab.fromVersion, ab.toVersion, ab.service.name], ['a', 'b', 'recommendations'])
+  assert.deepEqual(ab.service.env, { RECOMMENDATIONS_LATENCY_MS: '5' })
+  assert.deepEqual(ab.scenario?.kind === 'ab' && ab.scenario.weights, { a: 80, b: 20 })
+  const gateway = optionsFrom('gateway-rolling', {})
+  assert.deepEqual([gateway.service.name, gateway.service.path], ['gateway', '/api/catalog/products'])
+  assert.equal(optionsFrom('gateway-rolling', { roll: 'catalog' }).service.name, 'catalog')
+  assert.equal(optionsFrom('rolling', {}).stack, undefined, 'only the gateway strategies run the stack')
+  for (const strategy of ['canary-flags', 'ab', 'shadow', 'feature-switch', 'gateway-rolling'] as const) {
+    assert.equal(resolveOptions(optionsFrom(strategy, {})).scenario.kind, strategy)
+  }
+  const usage = (
+    strategy: Parameters<typeof optionsFrom>[0],
+    given: Record<string, string>,
+    message: RegExp,
+  ) =>
+    assert.throws(
+      () => optionsFrom(strategy, given),
+      (err: Error & { code?: string }) => err.code === 'ZDD_CLI_USAGE' && message.test(err.message),
+    )
+  usage('canary-flags', { percentages: '50,25' }, /^--percentages must be rising whole percentages/)
+  usage('canary-flags', { percentages: '5,101' }, /^--percentages must be rising/)
+  usage('ab', { variants: 'a=60,b=60' }, /^--variants must give a and b as whole percentages summing to 100/)
+  usage('ab', { variants: 'a=100' }, /^--variants must give a and b/)
+  usage('shadow', { 'shadow-algorithm': 'random' }, /^--shadow-algorithm must be personalized or popular/)
+  usage('feature-switch', { rollout: '0' }, /^--rollout must be a whole number from 1 to 100/)
+  usage('gateway-rolling', { roll: 'both' }, /^--roll must be gateway or catalog/)
+  assert.throws(
+    () => rejectForeignFlags('rolling', { users: '10' }),
+    /--users applies to canary-flags, ab, shadow, feature-switch only/,
+  )
+  rejectForeignFlags('canary-flags', { 'step-pause-ms': '500', 'max-error-percent': '1' })
+})

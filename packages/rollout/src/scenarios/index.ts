@@ -1,10 +1,15 @@
 import { UnknownScenarioError } from '../errors.ts'
 import type { RolloutOptions } from '../options.ts'
 import type { Scenario, ScenarioKind } from '../scenario.ts'
+import { ab } from './ab.ts'
 import { blueGreen } from './blue-green.ts'
 import { canary } from './canary.ts'
+import { canaryFlags } from './canary-flags.ts'
+import { featureSwitch } from './feature-switch.ts'
+import { gatewayRolling } from './gateway-rolling.ts'
 import { nodeDrain } from './node-drain.ts'
 import type { ScenarioRunner } from './runner.ts'
+import { shadow } from './shadow.ts'
 import { deploymentUpdate } from './update.ts'
 
 type Factory<K extends ScenarioKind> = (
@@ -19,6 +24,11 @@ const RUNNERS: { [K in ScenarioKind]: Factory<K> } = {
   'blue-green': blueGreen,
   canary,
   'node-drain': nodeDrain,
+  'gateway-rolling': gatewayRolling,
+  'canary-flags': canaryFlags,
+  ab,
+  shadow,
+  'feature-switch': featureSwitch,
 }
 
 export const SCENARIO_KINDS = Object.keys(RUNNERS) as ScenarioKind[]

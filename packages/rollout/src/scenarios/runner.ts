@@ -2,7 +2,20 @@ import type { Harness } from '../harness.ts'
 import type { RolloutReport } from '../report.ts'
 
 /** The scenario-specific part of a report. */
-export type ScenarioDetails = Partial<Pick<RolloutReport, 'aborted' | 'blueGreen' | 'canary' | 'drain'>>
+export type ScenarioDetails = Partial<
+  Pick<
+    RolloutReport,
+    | 'aborted'
+    | 'blueGreen'
+    | 'canary'
+    | 'drain'
+    | 'gateway'
+    | 'canaryFlags'
+    | 'ab'
+    | 'shadow'
+    | 'featureSwitch'
+  >
+>
 
 /**
  * One way of changing (or disturbing) a running service. The run (run.ts) owns the rest: the harness, the
@@ -21,4 +34,10 @@ export interface ScenarioRunner {
   /** The change itself, under load; set `harness.progress.phase` for people watching. */
   execute(harness: Harness): Promise<void>
   details(harness: Harness): ScenarioDetails
+  /** Starts the load itself, e.g. through a gateway with users (default: `harness.startLoad()`). */
+  startLoad?(harness: Harness): void
+  /** After the load stopped, before the pods are stopped: read what only they can tell. Never throws. */
+  collect?(harness: Harness): Promise<void>
+  /** After the teardown: remove what the runner created outside the harness (scratch files). */
+  cleanup?(): Promise<void>
 }
