@@ -5,8 +5,24 @@ import { test } from 'node:test'
 import { request } from 'undici'
 import { CLI, runCli, scratch } from '../helpers/cli.ts'
 
-// A base port away from the demo's 3000 so a running `zdd up` on this machine does not collide.
-const BASE = 20_000 + Math.floor(Math.random() * 20_000)
+// A base port away from the demo's 3000 (so a running `zdd up` does not collide) and below Linux's ephemeral
+// range (32768+), where outgoing connections of other tests would take ports at random; probed free.
+const BASE = await freeBase()
+
+async function freeBase(): Promise<number> {
+  const { createServer } = await import('node:net')
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer()
+      server.once('error', () => resolve(false))
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)))
+    })
+  for (;;) {
+    const base = 10_000 + Math.floor(Math.random() * 16_000)
+    const ports = [0, 1, 2, 3, 4].flatMap((i) => [base + i, base + 6000 + i])
+    if ((await Promise.all(ports.map(free))).every(Boolean)) return base
+  }
+}
 
 test('zdd up: the whole local stack on real ports, live flag changes, Ctrl-C stops everything with exit 0', async (t) => {
   const state = await scratch(t)

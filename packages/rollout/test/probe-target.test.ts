@@ -6,8 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { EventLog, freePort, Harness, Pod, type PodSpec, resolveOptions, startClock } from '@zdd/rollout'
 
-const CATALOG = fileURLToPath(import.meta.resolve('@zdd/catalog/main'))
-const service = { name: 'catalog', entry: CATALOG, path: '/products' }
+const SERVER = fileURLToPath(new URL('./fixtures/probe-server.ts', import.meta.url))
+const service = { name: 'probe', entry: SERVER, path: '/ok' }
 
 test('pods are probed on /readyz and /livez of the management port by default', () => {
   const spec = new Harness(resolveOptions({ service })).podSpec
@@ -44,8 +44,8 @@ async function pod(t: { after: (fn: () => unknown) => void }, readiness: PodSpec
   const clock = startClock()
   const probe = { periodMs: 50, timeoutMs: 500, successThreshold: 1, failureThreshold: 1 }
   const p = new Pod(
-    'catalog-probe-0001',
-    { version: 'v1', command: process.execPath, args: [CATALOG], env: { LOG_LEVEL: 'warn' } },
+    'probe-v1-0001',
+    { version: 'v1', command: process.execPath, args: [SERVER], env: {} },
     { port: await freePort(), managementPort: await freePort() },
     { readiness, liveness: { path: '/livez', ...probe }, preStopMs: 0, terminationGracePeriodMs: 5000 },
     clock,
@@ -67,13 +67,13 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 
 test('a readiness probe on the traffic port asks PORT: the pod is ready when that path answers 200', async (t) => {
   const probe = { periodMs: 50, timeoutMs: 500, successThreshold: 1, failureThreshold: 1 }
-  const p = await pod(t, { path: '/products', port: 'traffic', ...probe })
+  const p = await pod(t, { path: '/ok', port: 'traffic', ...probe })
   assert.equal(await until(() => p.ready, 10_000), true, p.logTail.join('\n'))
 })
 
 test('the same path on the management port is not there: the pod never becomes ready', async (t) => {
   const probe = { periodMs: 50, timeoutMs: 500, successThreshold: 1, failureThreshold: 1 }
-  const p = await pod(t, { path: '/products', port: 'management', ...probe })
-  // The catalog is up within this time (the test above), yet /products on the management port is a 404.
+  const p = await pod(t, { path: '/ok', port: 'management', ...probe })
+  // The server is up within this time (the test above), yet /ok on the management port is a 404.
   assert.equal(await until(() => p.ready, 3000), false)
 })
