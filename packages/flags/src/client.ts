@@ -59,6 +59,8 @@ export class FlagClient extends EventEmitter<{
   /** The file as it was when last read: polls compare against it, not against the previous poll. */
   #seen = ''
   #unwatch: () => void = () => {}
+  /** Called for every decision (metrics); a plain callback, not an event: it runs per request. */
+  onEvaluated: ((flag: string, result: string) => void) | undefined
 
   constructor(options: FlagClientOptions) {
     super()
@@ -106,7 +108,7 @@ export class FlagClient extends EventEmitter<{
   isEnabled(name: string, context: Context, fallback = false): boolean {
     const unleash = this.#unleash
     const enabled = unleash ? unleash.isEnabled(name, context, fallback) : fallback
-    this.emit('evaluated', name, enabled ? 'on' : 'off')
+    this.onEvaluated?.(name, enabled ? 'on' : 'off')
     return enabled
   }
 
@@ -120,7 +122,7 @@ export class FlagClient extends EventEmitter<{
           ...(v.payload ? { payload: { type: v.payload.type, value: String(v.payload.value) } } : {}),
         }
       : DISABLED
-    this.emit('evaluated', name, result.name)
+    this.onEvaluated?.(name, result.name)
     return result
   }
 

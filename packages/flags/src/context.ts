@@ -52,13 +52,15 @@ export interface UserSource {
 
 /** The user id: `x-zdd-user` header, else baggage `zdd.user`, else cookie `zdd_uid`; malformed ids ignored. */
 export function resolveUserId(source: UserSource): string | undefined {
+  // Lazily, in order: this runs for every request, and most carry the header or the cookie only.
   const header = Array.isArray(source.header) ? source.header[0] : source.header
-  const candidates = [
-    header,
-    parseBaggage(source.baggage).get(BAGGAGE_USER),
-    parseCookies(source.cookie).get(USER_COOKIE),
-  ]
-  return candidates.find((id): id is string => id !== undefined && ID.test(id))
+  if (header !== undefined && ID.test(header)) return header
+  if (source.baggage !== undefined) {
+    const fromBaggage = parseBaggage(source.baggage).get(BAGGAGE_USER)
+    if (fromBaggage !== undefined && ID.test(fromBaggage)) return fromBaggage
+  }
+  const fromCookie = parseCookies(source.cookie).get(USER_COOKIE)
+  return fromCookie !== undefined && ID.test(fromCookie) ? fromCookie : undefined
 }
 
 export function newUserId(): string {

@@ -8,11 +8,21 @@ import { SYNC_STATES } from './state.ts'
  * stopped polling for good is visible on a dashboard, not only in one log line.
  */
 export function instrumentFlags(client: FlagClient, registry: Registry): void {
-  const evaluations = new Counter({
+  // Decisions are counted in plain numbers and handed to prom-client when it is scraped: a labelled
+  // increment per decision (label hashing in prom-client) would cost more than the decision itself.
+  const tallies = new Map<string, { flag: string; variant: string; count: number; reported: number }>()
+  new Counter({
     name: 'flag_evaluations_total',
     help: 'Flag evaluations by flag and result (variant name, or on/off for switches)',
     labelNames: ['flag', 'variant'],
     registers: [registry],
+    collect() {
+      for (const tally of tallies.values()) {
+        if (tally.count === tally.reported) continue
+        this.inc({ flag: tally.flag, variant: tally.variant }, tally.count - tally.reported)
+        tally.reported = tally.count
+      }
+    },
   })
   const state = new Gauge({
     name: 'flags_sync_state',
@@ -25,5 +35,10 @@ export function instrumentFlags(client: FlagClient, registry: Registry): void {
   }
   show(client.state)
   client.on('state', show)
-  client.on('evaluated', (flag, variant) => evaluations.inc({ flag, variant }))
+  client.onEvaluated = (flag, variant) => {
+    const key = `${flag}\u0000${variant}`
+    const tally = tallies.get(key)
+    if (tally) tally.count++
+    else tallies.set(key, { flag, variant, count: 1, reported: 0 })
+  }
 }

@@ -45,9 +45,31 @@ function contextOf(
     environment: opts.environment,
   }
   if (userId) context.userId = userId
-  const session = parseCookies(request.headers.cookie).get(SESSION_COOKIE)
+  const cookie = request.headers.cookie
+  const session = cookie === undefined ? undefined : parseCookies(cookie).get(SESSION_COOKIE)
   if (session) context.sessionId = session
   return context
+}
+
+// One small object per request with methods on the prototype: no closures allocated per request.
+class Flags implements RequestFlags {
+  readonly context: FlagContext
+  readonly newUser: boolean
+  readonly #client: FlagClient
+
+  constructor(client: FlagClient, context: FlagContext, newUser: boolean) {
+    this.#client = client
+    this.context = context
+    this.newUser = newUser
+  }
+
+  isEnabled(name: string, fallback = false): boolean {
+    return this.#client.isEnabled(name, this.context, fallback)
+  }
+
+  variant(name: string): Evaluation {
+    return this.#client.variant(name, this.context)
+  }
 }
 
 const plugin: FastifyPluginCallback<FlagsPluginOptions> = (app, opts, done) => {
@@ -65,13 +87,7 @@ const plugin: FastifyPluginCallback<FlagsPluginOptions> = (app, opts, done) => {
       newUser = true
       reply.header('set-cookie', userCookie(userId))
     }
-    const context = contextOf(request, opts, userId)
-    request.flags = {
-      context,
-      newUser,
-      isEnabled: (name, fallback = false) => client.isEnabled(name, context, fallback),
-      variant: (name) => client.variant(name, context),
-    }
+    request.flags = new Flags(client, contextOf(request, opts, userId), newUser)
     next()
   })
   done()
