@@ -2,21 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 
-/** A port the OS just handed out on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no TCP address for a free port')
-  return address.port
-}
+/** Ports come from the harness, like the pods' own. */
+export { freePort } from '@zdd/rollout'
 
 /** One GET on a fresh connection; the status code, or 0 when the connection failed or timed out. */
 export function getStatus(port: number, path: string, timeoutMs = 1000): Promise<number> {

@@ -1,50 +1,35 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { test } from 'node:test'
+import { portFree } from '@zdd/rollout'
 import { request } from 'undici'
-import { CLI, runCli, scratch } from '../helpers/cli.ts'
+import { runCli, scratch, startCli } from '../helpers/cli.ts'
 
 // A base port away from the demo's 3000 (so a running `zdd up` does not collide) and below Linux's ephemeral
 // range (32768+), where outgoing connections of other tests would take ports at random; probed free.
 const BASE = await freeBase()
 
 async function freeBase(): Promise<number> {
-  const { createServer } = await import('node:net')
-  const free = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const server = createServer()
-      server.once('error', () => resolve(false))
-      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)))
-    })
   for (;;) {
     const base = 10_000 + Math.floor(Math.random() * 16_000)
     const ports = [0, 1, 2, 3, 4].flatMap((i) => [base + i, base + 6000 + i])
-    if ((await Promise.all(ports.map(free))).every(Boolean)) return base
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base
   }
 }
 
 test('zdd up: the whole local stack on real ports, live flag changes, Ctrl-C stops everything with exit 0', async (t) => {
   const state = await scratch(t)
-  const child = spawn(process.execPath, [CLI, 'up', '--base-port', String(BASE)], {
-    env: { ...process.env, ZDD_STATE_DIR: state },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout.on('data', (chunk) => {
-    out += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    out += chunk
-  })
-  t.after(() => child.kill('SIGKILL'))
+  const { child, output } = startCli(t, ['up', '--base-port', String(BASE)], { ZDD_STATE_DIR: state })
   const deadline = performance.now() + 30_000
-  while (!out.includes('Ctrl-C stops everything')) {
-    assert.ok(performance.now() < deadline && child.exitCode === null, `zdd up did not get ready:\n${out}`)
+  while (!output().includes('Ctrl-C stops everything')) {
+    assert.ok(
+      performance.now() < deadline && child.exitCode === null,
+      `zdd up did not get ready:\n${output()}`,
+    )
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  assert.match(out, new RegExp(`page +http://127\\.0\\.0\\.1:${BASE}/`))
-  t.diagnostic(out.match(/local stack ready in [\d.]+ s/)?.[0] ?? '')
+  assert.match(output(), new RegExp(`page +http://127\\.0\\.0\\.1:${BASE}/`))
+  t.diagnostic(output().match(/local stack ready in [\d.]+ s/)?.[0] ?? '')
 
   const origin = `http://127.0.0.1:${BASE}`
   const page = await request(`${origin}/`)
@@ -76,9 +61,9 @@ test('zdd up: the whole local stack on real ports, live flag changes, Ctrl-C sto
 
   child.kill('SIGINT')
   const [code] = await once(child, 'exit')
-  assert.equal(code, 0, out)
+  assert.equal(code, 0, output())
   assert.match(
-    out,
+    output(),
     /stopped \(exit codes: gateway 0, catalog 0, catalog-canary 0, recommendations-a 0, recommendations-b 0\)/,
   )
 })

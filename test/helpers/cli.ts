@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -40,6 +40,29 @@ export function runCli(
       resolve({ code, stdout, stderr })
     })
   })
+}
+
+/**
+ * A long-running `zdd` (e.g. `zdd up`) as a real process, its stdout and stderr collected; killed after the
+ * test if it is still running.
+ */
+export function startCli(
+  t: TestContext,
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const collect = (chunk: Buffer) => {
+    out += chunk
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
+  t.after(() => child.kill('SIGKILL'))
+  return { child, output: () => out }
 }
 
 /** A scratch folder removed after the test. */

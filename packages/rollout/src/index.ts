@@ -33,7 +33,7 @@ export {
   type ServiceProbes,
 } from './options.ts'
 export { Pod, type PodSpec, type PodTemplate, type Termination } from './pod.ts'
-export { freePort } from './ports.ts'
+export { freePort, portFree } from './ports.ts'
 export { Prober, type ProbeSpec, probeOnce } from './probe.ts'
 export { Progress, type ProgressSnapshot } from './progress.ts'
 export {

@@ -12,3 +12,12 @@ export async function freePort(): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('no TCP address for a free port')
   return address.port
 }
+
+/** Whether 127.0.0.1:port can be bound now (a clash named up front beats a child that dies on EADDRINUSE). */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)))
+  })
+}

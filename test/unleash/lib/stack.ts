@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { CLI } from '../../helpers/cli.ts'
+import { startCli } from '../../helpers/cli.ts'
 import { waitFor } from './logs.ts'
 
 /** The services of `zdd up` that evaluate flags (recommendations only serves what the gateway picked). */
@@ -28,23 +28,12 @@ export async function startStack(
   refreshMs: number,
 ): Promise<Stack> {
   const args = ['up', '--unleash', '--base-port', String(base), '--refresh-ms', String(refreshMs)]
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, ZDD_STATE_DIR: stateDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout.on('data', (chunk) => {
-    out += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    out += chunk
-  })
-  t.after(() => child.kill('SIGKILL'))
+  const { child, output } = startCli(t, args, { ZDD_STATE_DIR: stateDir })
   await waitFor(
     'zdd up --unleash ready',
     () => {
-      if (child.exitCode !== null) throw new Error(`zdd up exited ${child.exitCode}:\n${out}`)
-      return out.includes('Ctrl-C stops everything') || undefined
+      if (child.exitCode !== null) throw new Error(`zdd up exited ${child.exitCode}:\n${output()}`)
+      return output().includes('Ctrl-C stops everything') || undefined
     },
     30_000,
     100,
@@ -53,13 +42,13 @@ export async function startStack(
     origin: `http://127.0.0.1:${base}`,
     managementPorts: MEMBERS.map((_, i) => base + 6000 + i),
     log: (service) => join(stateDir, 'logs', `${service}.log`),
-    output: () => out,
+    output,
     child,
     async stop() {
       const began = performance.now()
       child.kill('SIGINT')
       const [code] = await once(child, 'exit')
-      return { code: code as number | null, out, ms: performance.now() - began }
+      return { code: code as number | null, out: output(), ms: performance.now() - began }
     },
   }
 }
