@@ -42,7 +42,21 @@ export interface Evaluation {
   payload?: { type: string; value: string }
 }
 
-const DISABLED: Evaluation = { name: 'disabled', enabled: false }
+const DISABLED: Evaluation = Object.freeze({ name: 'disabled', enabled: false })
+/** What unleash-client answers when a flag has no variant for the context (one object, not one per call). */
+const NO_VARIANT: Variant = Object.freeze({ name: 'disabled', enabled: false })
+/** Evaluations of enabled variants without payload, shared: one per variant name instead of one per call. */
+const PLAIN_VARIANTS = new Map<string, Evaluation>()
+
+function plainVariant(name: string): Evaluation {
+  let evaluation = PLAIN_VARIANTS.get(name)
+  if (!evaluation) {
+    evaluation = Object.freeze({ name, enabled: true })
+    // Variant names come from flag definitions: bounded, but a server could keep renaming them.
+    if (PLAIN_VARIANTS.size < 1000) PLAIN_VARIANTS.set(name, evaluation)
+  }
+  return evaluation
+}
 
 /** unleash-client behind one small surface: offline file (watched) or server, with a visible sync state. */
 export class FlagClient extends EventEmitter<{
@@ -114,14 +128,12 @@ export class FlagClient extends EventEmitter<{
 
   variant(name: string, context: Context): Evaluation {
     const unleash = this.#unleash
-    const v: Variant | undefined = unleash?.getVariant(name, context, { name: 'disabled', enabled: false })
-    const result: Evaluation = v?.enabled
-      ? {
-          name: v.name,
-          enabled: true,
-          ...(v.payload ? { payload: { type: v.payload.type, value: String(v.payload.value) } } : {}),
-        }
-      : DISABLED
+    const v: Variant | undefined = unleash?.getVariant(name, context, NO_VARIANT)
+    const result: Evaluation = !v?.enabled
+      ? DISABLED
+      : v.payload
+        ? { name: v.name, enabled: true, payload: { type: v.payload.type, value: String(v.payload.value) } }
+        : plainVariant(v.name)
     this.onEvaluated?.(name, result.name)
     return result
   }

@@ -52,14 +52,24 @@ export interface UserSource {
 
 /** The user id: `x-zdd-user` header, else baggage `zdd.user`, else cookie `zdd_uid`; malformed ids ignored. */
 export function resolveUserId(source: UserSource): string | undefined {
+  return userIdFrom(source.header, source.baggage, source.cookie)
+}
+
+/** `resolveUserId` with the three sources as arguments (the per-request path: no object to build). */
+export function userIdFrom(
+  header: string | string[] | undefined,
+  baggage: string | string[] | undefined,
+  cookie: string | undefined,
+): string | undefined {
   // Lazily, in order: this runs for every request, and most carry the header or the cookie only.
-  const header = Array.isArray(source.header) ? source.header[0] : source.header
-  if (header !== undefined && ID.test(header)) return header
-  if (source.baggage !== undefined) {
-    const fromBaggage = parseBaggage(source.baggage).get(BAGGAGE_USER)
+  const id = Array.isArray(header) ? header[0] : header
+  if (id !== undefined && ID.test(id)) return id
+  if (baggage !== undefined) {
+    const fromBaggage = parseBaggage(baggage).get(BAGGAGE_USER)
     if (fromBaggage !== undefined && ID.test(fromBaggage)) return fromBaggage
   }
-  const fromCookie = parseCookies(source.cookie).get(USER_COOKIE)
+  if (cookie === undefined) return undefined
+  const fromCookie = parseCookies(cookie).get(USER_COOKIE)
   return fromCookie !== undefined && ID.test(fromCookie) ? fromCookie : undefined
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Evaluation, FlagClient } from './client.ts'
-import { newUserId, parseCookies, resolveUserId, SESSION_COOKIE, USER_HEADER, userCookie } from './context.ts'
+import { newUserId, parseCookies, SESSION_COOKIE, USER_HEADER, userCookie, userIdFrom } from './context.ts'
 
 // A type alias, not an interface: the SDK's Context has an index signature that interfaces don't satisfy.
 export type FlagContext = {
@@ -76,11 +76,8 @@ const plugin: FastifyPluginCallback<FlagsPluginOptions> = (app, opts, done) => {
   const { client } = opts
   app.decorateRequest('flags', null as unknown as RequestFlags)
   app.addHook('onRequest', (request, reply, next) => {
-    let userId = resolveUserId({
-      header: request.headers[USER_HEADER],
-      baggage: request.headers.baggage,
-      cookie: request.headers.cookie,
-    })
+    const headers = request.headers
+    let userId = userIdFrom(headers[USER_HEADER], headers.baggage, headers.cookie)
     let newUser = false
     if (!userId && opts.setUserCookie) {
       userId = newUserId()

@@ -1,36 +1,44 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import { LIFECYCLE_STATES, type Lifecycle } from './state.ts'
+import { Tally, tallyCounter, tallyHistogram } from './tally.ts'
+
+/** Request duration buckets, in seconds (traffic port and the gateway's upstream exchanges). */
+export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const
 
 export interface ServiceMetrics {
   registry: Registry
-  requests: Counter<'method' | 'route' | 'status_code' | 'version'>
-  duration: Histogram<'method' | 'route' | 'status_code' | 'version'>
-  inFlight: Gauge
+  /** Requests by method, route template and status (version is constant per process, added at scrape). */
+  requests: Tally
 }
 
 /** One registry per process: default process metrics, RED metrics by route template, lifecycle state. */
-export function createMetrics(service: string, version: string, lifecycle: Lifecycle): ServiceMetrics {
+export function createMetrics(
+  service: string,
+  version: string,
+  lifecycle: Lifecycle,
+  inFlight: () => number,
+): ServiceMetrics {
   const registry = new Registry()
   registry.setDefaultLabels({ service })
   collectDefaultMetrics({ register: registry })
-  const labelNames = ['method', 'route', 'status_code', 'version'] as const
-  const requests = new Counter({
+  const requests = new Tally(['method', 'route', 'status_code', 'version'], DURATION_BUCKETS)
+  tallyCounter(registry, {
     name: 'http_requests_total',
     help: 'HTTP requests served on the traffic port, by route template',
-    labelNames,
-    registers: [registry],
+    tally: requests,
   })
-  const duration = new Histogram({
+  tallyHistogram(registry, {
     name: 'http_request_duration_seconds',
     help: 'HTTP request duration on the traffic port, in seconds, by route template',
-    labelNames,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
+    tally: requests,
   })
-  const inFlight = new Gauge({
+  new Gauge({
     name: 'http_requests_in_flight',
     help: 'Requests being handled on the traffic port right now',
     registers: [registry],
+    collect() {
+      this.set(inFlight())
+    },
   })
   const state = new Gauge({
     name: 'lifecycle_state',
@@ -50,5 +58,5 @@ export function createMetrics(service: string, version: string, lifecycle: Lifec
   }
   showState(lifecycle.state)
   lifecycle.on('state', showState)
-  return { registry, requests, duration, inFlight }
+  return { registry, requests }
 }

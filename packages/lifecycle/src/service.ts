@@ -6,7 +6,7 @@ import { createManagementServer } from './management.ts'
 import { createMetrics, type ServiceMetrics } from './metrics.ts'
 import { gracefulShutdown, type ShutdownParts, unpreparedShutdown } from './shutdown.ts'
 import { Lifecycle } from './state.ts'
-import { instrumentTraffic } from './traffic.ts'
+import { createTracker, instrumentTraffic } from './traffic.ts'
 
 export interface ServiceContext<C> {
   /** The service's name (ServiceDefinition.name). */
@@ -62,12 +62,14 @@ export async function createService<S extends TObject>(
     keepAliveTimeout: base.KEEP_ALIVE_TIMEOUT_MS,
   })
   const lifecycle = new Lifecycle()
-  const metrics = createMetrics(def.name, base.APP_VERSION, lifecycle)
-  const tracker = instrumentTraffic(app, {
+  const tracker = createTracker()
+  const metrics = createMetrics(def.name, base.APP_VERSION, lifecycle, () => tracker.inFlight.size)
+  instrumentTraffic(app, {
     servedBy: `${def.name}@${base.APP_VERSION}/${base.POD_NAME}`,
     version: base.APP_VERSION,
     lifecycle,
     metrics,
+    tracker,
   })
   const management = createManagementServer({
     lifecycle,

@@ -1,3 +1,4 @@
+import type { RequestFlags } from '@zdd/flags'
 import { useFlags } from '@zdd/flags'
 import type { ServiceDefinition } from '@zdd/lifecycle'
 import type { FastifyRequest } from 'fastify'
@@ -15,13 +16,27 @@ import { ShadowMirror } from './shadow/mirror.ts'
 /** Used only if the flags plugin resolved no user (it sets the zdd_uid cookie when there was none). */
 const ANONYMOUS = 'anonymous'
 
-function cohortOf(request: FastifyRequest): Cohort {
-  const flags = request.flags
-  return {
-    userId: flags.context.userId ?? ANONYMOUS,
-    isEnabled: (flag) => flags.isEnabled(flag),
-    variant: (flag) => flags.variant(flag),
+/** One small object per request, methods on the prototype (this runs on every proxied request). */
+class RequestCohort implements Cohort {
+  readonly userId: string
+  readonly #flags: RequestFlags
+
+  constructor(flags: RequestFlags) {
+    this.#flags = flags
+    this.userId = flags.context.userId ?? ANONYMOUS
   }
+
+  isEnabled(flag: string): boolean {
+    return this.#flags.isEnabled(flag)
+  }
+
+  variant(flag: string): { name: string; enabled: boolean } {
+    return this.#flags.variant(flag)
+  }
+}
+
+function cohortOf(request: FastifyRequest): Cohort {
+  return new RequestCohort(request.flags)
 }
 
 /**

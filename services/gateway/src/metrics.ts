@@ -1,8 +1,13 @@
-import { Counter, Histogram, type Registry } from 'prom-client'
+import { DURATION_BUCKETS, Tally, tallyCounter, tallyHistogram } from '@zdd/lifecycle'
+import { Counter, type Registry } from 'prom-client'
 
 export interface GatewayMetrics {
-  upstreamRequests: Counter<'route' | 'upstream' | 'track' | 'variant' | 'status_code'>
-  upstreamDuration: Histogram<'route' | 'upstream'>
+  /**
+   * Proxied requests by route, upstream, track, variant and status_code (`count`), and the time to the
+   * upstream's response headers (`observe`): gateway_upstream_requests_total and, by route and upstream,
+   * gateway_upstream_duration_seconds.
+   */
+  upstream: Tally
   upstreamErrors: Counter<'route' | 'upstream' | 'code'>
   upstreamRetries: Counter<'route' | 'upstream'>
   shadowRequests: Counter<'route' | 'result'>
@@ -13,20 +18,20 @@ export interface GatewayMetrics {
  * route table and variant names it maps, so cardinality is bounded by configuration. */
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const registers = [registry]
+  const upstream = new Tally(['route', 'upstream', 'track', 'variant', 'status_code'], DURATION_BUCKETS)
+  tallyCounter(registry, {
+    name: 'gateway_upstream_requests_total',
+    help: 'Proxied requests by route, chosen upstream, track, variant and the status the client got',
+    tally: upstream,
+  })
+  tallyHistogram(registry, {
+    name: 'gateway_upstream_duration_seconds',
+    help: "Time from sending a proxied request to the upstream's response headers, in seconds",
+    tally: upstream,
+    labelNames: ['route', 'upstream'],
+  })
   return {
-    upstreamRequests: new Counter({
-      name: 'gateway_upstream_requests_total',
-      help: 'Proxied requests by route, chosen upstream, track, variant and the status the client got',
-      labelNames: ['route', 'upstream', 'track', 'variant', 'status_code'],
-      registers,
-    }),
-    upstreamDuration: new Histogram({
-      name: 'gateway_upstream_duration_seconds',
-      help: "Time from sending a proxied request to the upstream's response headers, in seconds",
-      labelNames: ['route', 'upstream'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    }),
+    upstream,
     upstreamErrors: new Counter({
       name: 'gateway_upstream_errors_total',
       help: 'Proxied requests the gateway answered itself because the upstream failed, by error code',

@@ -23,21 +23,28 @@ export interface ForwardedFor {
   prefix: string
 }
 
-function connectionNamed(headers: IncomingHttpHeaders): Set<string> {
+/** Extra header names the `Connection` header lists (RFC 9110 §7.6.1), if any beyond the usual tokens. */
+function connectionNamed(headers: IncomingHttpHeaders): Set<string> | undefined {
   const value = headers.connection
+  if (value === undefined) return undefined
+  const text = (Array.isArray(value) ? value.join(',') : value).toLowerCase()
+  // The usual values name only hop-by-hop headers already dropped: no set to build per request.
+  if (text === 'keep-alive' || text === 'close') return undefined
   return new Set(
-    (Array.isArray(value) ? value.join(',') : (value ?? ''))
+    text
       .split(',')
-      .map((token) => token.trim().toLowerCase())
+      .map((token) => token.trim())
       .filter(Boolean),
   )
 }
 
+/** The end-to-end headers: not hop-by-hop, not named by `Connection`, not in `skip`. */
 function copyEndToEnd(headers: IncomingHttpHeaders, skip: ReadonlySet<string>): OutgoingHttpHeaders {
   const named = connectionNamed(headers)
   const out: OutgoingHttpHeaders = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || skip.has(name)) continue
+  for (const name in headers) {
+    const value = headers[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || skip.has(name) || named?.has(name)) continue
     out[name] = value
   }
   return out
@@ -64,7 +71,21 @@ export function upstreamRequestHeaders(
   return headers
 }
 
-/** Headers sent to the client: the upstream's end-to-end headers (Node sets its own framing headers). */
-export function clientResponseHeaders(upstream: IncomingHttpHeaders): OutgoingHttpHeaders {
-  return copyEndToEnd(upstream, new Set(['date']))
+/** Response headers Node sets itself on the client connection. */
+const RESPONSE_OWNED = new Set(['date'])
+
+/**
+ * Headers sent to the client: the upstream's end-to-end headers (Node sets its own framing headers), set
+ * one by one on the reply (no intermediate object per response).
+ */
+export function setClientResponseHeaders(
+  upstream: IncomingHttpHeaders,
+  reply: { header(name: string, value: string | string[]): unknown },
+): void {
+  const named = connectionNamed(upstream)
+  for (const name in upstream) {
+    const value = upstream[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || RESPONSE_OWNED.has(name) || named?.has(name)) continue
+    reply.header(name, value)
+  }
 }

@@ -1,16 +1,17 @@
 import type { Readable } from 'node:stream'
+import { statusText } from '@zdd/lifecycle'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { BadPathError } from '../errors.ts'
 import type { GatewayMetrics } from '../metrics.ts'
-import { type Cohort, decide, describeDecision, parseTrack } from '../routes/decide.ts'
+import { type Cohort, parseTrack, routeFor } from '../routes/decide.ts'
 import type { ResolvedRoute, ResolvedTable } from '../routes/load.ts'
 import { captureBody } from '../shadow/capture.ts'
 import type { Settle, ShadowMirror } from '../shadow/mirror.ts'
-import { mergeBaggage } from './baggage.ts'
+import { baggageMember, mergeMembers } from './baggage.ts'
 import { keepRawBodies } from './body.ts'
 import { gatewayError, type Timeouts } from './failures.ts'
-import { clientResponseHeaders, upstreamRequestHeaders } from './headers.ts'
+import { setClientResponseHeaders, upstreamRequestHeaders } from './headers.ts'
 import type { UpstreamFailure, UpstreamPool, UpstreamRequest } from './upstreams.ts'
 
 export interface ProxyOptions {
@@ -28,6 +29,7 @@ export interface ProxyOptions {
   servedBy: string
 }
 
+const SLASH = 47
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$|\?)/i
 
 /**
@@ -44,6 +46,9 @@ export async function proxyRoutes(app: FastifyInstance, opts: ProxyOptions): Pro
   }
 }
 
+/** Our baggage keys: members with these keys in the client's baggage are replaced. */
+const OWN_BAGGAGE = new Set(['zdd.user', 'zdd.track', 'zdd.variant'])
+
 function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
   const { metrics } = opts
   return async function proxy(request: FastifyRequest, reply: FastifyReply) {
@@ -51,13 +56,17 @@ function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
     if (DOT_SEGMENT.test(rest)) throw new BadPathError(JSON.stringify(request.url.split('?')[0]))
     const cohort = opts.cohortOf(request)
     const override = opts.trackOverride ? parseTrack(request.headers['x-zdd-track']) : undefined
-    const decision = decide(route, cohort, override)
-    reply.header('x-zdd-route', describeDecision(decision))
+    const routed = routeFor(route, cohort, override)
+    const { decision } = routed
+    reply.header('x-zdd-route', routed.header)
 
     const upstreamRequest: UpstreamRequest = {
       // Every upstream name in a resolved table is checked against its upstreams at boot.
       origin: opts.table.upstreams.get(decision.upstream) as string,
-      path: `${route.rewritePrefix}${rest}`.replace(/^(?!\/)/, '/'),
+      path:
+        rest.charCodeAt(0) === SLASH || route.rewritePrefix !== ''
+          ? `${route.rewritePrefix}${rest}`
+          : `/${rest}`,
       method: request.method as Dispatcher.HttpMethod,
       headers: upstreamRequestHeaders(
         request.headers,
@@ -69,47 +78,57 @@ function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
         },
         {
           userId: cohort.userId,
-          baggage: mergeBaggage(request.headers.baggage, {
-            'zdd.user': cohort.userId,
-            'zdd.track': decision.track,
-            'zdd.variant': decision.variant,
-          }),
+          baggage: mergeMembers(
+            request.headers.baggage,
+            OWN_BAGGAGE,
+            `${baggageMember('zdd.user', cohort.userId)},${routed.baggage}`,
+          ),
         },
       ),
       body: Buffer.isBuffer(request.body) ? request.body : undefined,
     }
     const settle = startShadow(route, decision.upstream, upstreamRequest, cohort, opts)
 
-    const clientGone = new AbortController()
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) clientGone.abort()
-    })
-    const labels = { route: route.name, upstream: decision.upstream }
-    const counted = { ...labels, track: decision.track, variant: decision.variant }
     const startedAt = performance.now()
     let exchange: Awaited<ReturnType<UpstreamPool['exchange']>>
     try {
-      exchange = await opts.pool.exchange(upstreamRequest, clientGone.signal)
+      exchange = await opts.pool.exchange(upstreamRequest, reply.raw)
     } catch (err) {
       settle?.(undefined)
       const failure = err as UpstreamFailure
+      const series = (status: number) =>
+        metrics.upstream.series(
+          route.name,
+          decision.upstream,
+          decision.track,
+          decision.variant,
+          statusText(status),
+        )
       if (failure.kind === 'aborted') {
         // The client went away first: there is no one left to answer.
-        metrics.upstreamRequests.inc({ ...counted, status_code: '499' })
+        series(499).count++
         return reply.hijack()
       }
       const error = gatewayError(failure, decision.upstream, route.name, opts.timeouts)
-      metrics.upstreamErrors.inc({ ...labels, code: error.code })
-      metrics.upstreamRequests.inc({ ...counted, status_code: String(error.statusCode) })
+      metrics.upstreamErrors.inc({ route: route.name, upstream: decision.upstream, code: error.code })
+      series(error.statusCode ?? 502).count++
       throw error
     }
     const { response, retried } = exchange
-    metrics.upstreamDuration.observe(labels, (performance.now() - startedAt) / 1000)
-    metrics.upstreamRequests.inc({ ...counted, status_code: String(response.statusCode) })
-    if (retried) metrics.upstreamRetries.inc(labels)
+    metrics.upstream.observe(
+      metrics.upstream.series(
+        route.name,
+        decision.upstream,
+        decision.track,
+        decision.variant,
+        statusText(response.statusCode),
+      ),
+      (performance.now() - startedAt) / 1000,
+    )
+    if (retried) metrics.upstreamRetries.inc({ route: route.name, upstream: decision.upstream })
 
     reply.code(response.statusCode)
-    reply.headers(clientResponseHeaders(response.headers))
+    setClientResponseHeaders(response.headers, reply)
     reply.header('x-zdd-gateway', opts.servedBy)
     if (response.headers['x-served-by'] === undefined) reply.removeHeader('x-served-by')
     let body: Readable = response.body

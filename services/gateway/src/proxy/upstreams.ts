@@ -46,6 +46,18 @@ const UNAVAILABLE = new Set([
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'])
 
 const TOTAL_TIMEOUT = Symbol('total timeout')
+const CLIENT_GONE = Symbol('client gone')
+
+function abortOnTimeout(controller: AbortController): void {
+  controller.abort(TOTAL_TIMEOUT)
+}
+
+/** The client's side of an exchange: its response, which closes early when the client goes away. */
+export interface ClientResponse {
+  readonly writableFinished: boolean
+  on(event: 'close', listener: () => void): unknown
+  off(event: 'close', listener: () => void): unknown
+}
 
 function errorCode(err: unknown): string | undefined {
   const e = err as { code?: string; cause?: { code?: string }; errors?: Array<{ code?: string }> }
@@ -85,32 +97,35 @@ export class UpstreamPool {
 
   /**
    * Resolves once the response headers arrived; the total timeout keeps running until the body ends or is
-   * destroyed. `clientGone` aborts the exchange when the client goes away first.
+   * destroyed. The exchange is aborted when `client` (the client's response) closes before it finished.
    */
-  async exchange(request: UpstreamRequest, clientGone?: AbortSignal): Promise<Exchange> {
+  async exchange(request: UpstreamRequest, client?: ClientResponse): Promise<Exchange> {
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(TOTAL_TIMEOUT), this.#totalTimeoutMs)
+    const timer = setTimeout(abortOnTimeout, this.#totalTimeoutMs, controller)
     timer.unref()
-    const onClientGone = () => controller.abort(clientGone?.reason)
-    clientGone?.addEventListener('abort', onClientGone, { once: true })
+    const onClientClose = client
+      ? () => {
+          if (!client.writableFinished) controller.abort(CLIENT_GONE)
+        }
+      : undefined
+    if (onClientClose) client?.on('close', onClientClose)
     const finish = () => {
       clearTimeout(timer)
-      clientGone?.removeEventListener('abort', onClientGone)
+      if (onClientClose) client?.off('close', onClientClose)
     }
-    const send = () =>
-      this.#agent.request({
-        origin: request.origin,
-        path: request.path,
-        method: request.method,
-        headers: request.headers as Record<string, string | string[]>,
-        body: request.body ?? null,
-        signal: controller.signal,
-      })
+    const options: Dispatcher.RequestOptions = {
+      origin: request.origin,
+      path: request.path,
+      method: request.method,
+      headers: request.headers as Record<string, string | string[]>,
+      body: request.body ?? null,
+      signal: controller.signal,
+    }
     let retried = false
     try {
       let response: Dispatcher.ResponseData
       try {
-        response = await send()
+        response = await this.#agent.request(options)
       } catch (err) {
         const code = errorCode(err)
         if (
@@ -122,7 +137,7 @@ export class UpstreamPool {
         )
           throw err
         retried = true
-        response = await send()
+        response = await this.#agent.request(options)
       }
       response.body.once('close', finish)
       return { response, retried }

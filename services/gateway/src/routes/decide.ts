@@ -17,27 +17,57 @@ export interface Decision {
   upstream: string
 }
 
+/** A decision with what the proxy sends for it; made once per route, track and variant, then shared. */
+export interface Routed {
+  readonly decision: Readonly<Decision>
+  /** `x-zdd-route` on the response. */
+  readonly header: string
+  /** Our baggage members but the user: `zdd.track=…,zdd.variant=…`. */
+  readonly baggage: string
+}
+
+// route → track → variant → Routed; a route's decisions are bounded by its track and variant names.
+const ROUTED = new WeakMap<ResolvedRoute, Record<Track, Map<string, Routed>>>()
+
 /**
  * Where one request goes. Track: the override (when allowed and the route has a canary), else the canary
  * flag for this user (its gradual rollout is sticky on userId, so raising the percentage only adds users).
  * Variant: the experiment flag's variant for this user, when the route maps it to an upstream. The canary
  * track wins over the variant's upstream; the variant is still reported and propagated.
  */
-export function decide(route: ResolvedRoute, cohort: Cohort, override: Track | undefined): Decision {
+export function routeFor(route: ResolvedRoute, cohort: Cohort, override: Track | undefined): Routed {
   let track: Track = 'stable'
   if (route.canary) track = override ?? (cohort.isEnabled(route.canary.flag) ? 'canary' : 'stable')
   let variant = 'none'
-  let upstream = route.upstream
   if (route.experiment) {
     const chosen = cohort.variant(route.experiment.flag)
-    const mapped = chosen.enabled ? route.experiment.variants[chosen.name] : undefined
-    if (mapped !== undefined) {
-      variant = chosen.name
-      upstream = mapped
-    }
+    if (chosen.enabled && route.experiment.variants[chosen.name] !== undefined) variant = chosen.name
   }
+  let byTrack = ROUTED.get(route)
+  if (!byTrack) {
+    byTrack = { stable: new Map(), canary: new Map() }
+    ROUTED.set(route, byTrack)
+  }
+  return byTrack[track].get(variant) ?? remember(route, byTrack[track], track, variant)
+}
+
+function remember(route: ResolvedRoute, into: Map<string, Routed>, track: Track, variant: string): Routed {
+  let upstream = route.upstream
+  if (variant !== 'none') upstream = route.experiment?.variants[variant] ?? upstream
   if (track === 'canary' && route.canary) upstream = route.canary.upstream
-  return { route: route.name, track, variant, upstream }
+  const decision = Object.freeze({ route: route.name, track, variant, upstream })
+  const routed: Routed = {
+    decision,
+    header: describeDecision(decision),
+    baggage: `zdd.track=${track},zdd.variant=${encodeURIComponent(variant)}`,
+  }
+  into.set(variant, routed)
+  return routed
+}
+
+/** The decision alone (the page's view of a user's cohort). */
+export function decide(target: ResolvedRoute, cohort: Cohort, override: Track | undefined): Decision {
+  return { ...routeFor(target, cohort, override).decision }
 }
 
 export function describeDecision(decision: Decision): string {
