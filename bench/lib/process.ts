@@ -114,3 +114,15 @@ export function rssMiB(pid: number): number {
   if (!match) throw new Error(`no VmRSS for pid ${pid}`)
   return Number(match[1]) / 1024
 }
+
+/**
+ * Memory only this process holds (Private_Clean + Private_Dirty of /proc/<pid>/smaps_rollup), in MiB: RSS
+ * without the pages it shares with other processes, chiefly the node binary's own code, which every Node
+ * process on a machine maps from the same file.
+ */
+export function privateMiB(pid: number): number {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(rollup)?.[1] ?? Number.NaN)
+  return (kib('Private_Clean') + kib('Private_Dirty')) / 1024
+}

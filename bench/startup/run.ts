@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { LoadgenResult } from '../lib/loadgen.ts'
 import { log } from '../lib/log.ts'
 import { type Machine, machine } from '../lib/machine.ts'
-import { freePort, getText, rssMiB, type Spawned, spawnNode, waitFor200 } from '../lib/process.ts'
+import { freePort, getText, privateMiB, rssMiB, type Spawned, spawnNode, waitFor200 } from '../lib/process.ts'
 import { runLoadProcess } from '../lib/run-load.ts'
 import { SERVICE_ENTRIES, type ServiceName } from '../lib/services.ts'
 import { median, round } from '../lib/stats.ts'
@@ -23,6 +23,8 @@ export interface StartupParams {
   compileCache: boolean
   /** Fresh processes per module import timing (0: not measured). */
   importRuns: number
+  /** Also start each service unbundled (its tsc output, bench/startup/unbundled.mjs): what bundling saves. */
+  unbundled: boolean
 }
 
 export interface ServiceStartup {
@@ -33,9 +35,15 @@ export interface ServiceStartup {
   /** The same with NODE_COMPILE_CACHE primed by one earlier start, when measured. */
   cachedReadyMs?: number[]
   medianCachedReadyMs?: number
+  /** The same, started unbundled (tsc output): the baseline for the bundled dist/main.js, when measured. */
+  unbundledReadyMs?: number[]
+  medianUnbundledReadyMs?: number
+  unbundledRssAtReadyMiB?: number
   /** RSS right when /readyz first answered 200, median over the runs. */
   rssAtReadyMiB: number
   rssIdleMiB: number
+  /** Of the idle RSS, what this process alone holds (not shared with other processes, e.g. the node binary). */
+  privateIdleMiB: number
   /** Highest RSS sampled (every 250 ms) while serving `loadRps`, and at the end of the load. */
   rssLoadMaxMiB: number
   rssLoadEndMiB: number
@@ -69,11 +77,20 @@ interface Started {
 }
 
 const BARE_FASTIFY = join(import.meta.dirname, 'bare-fastify.mjs')
+const UNBUNDLED = join(import.meta.dirname, 'unbundled.mjs')
 
-async function start(service: ServiceName | 'bare', extraEnv: Record<string, string> = {}): Promise<Started> {
+type Entry = ServiceName | 'bare' | { unbundled: ServiceName }
+
+function entryArgs(entry: Entry): string[] {
+  if (entry === 'bare') return [BARE_FASTIFY]
+  if (typeof entry === 'object') return [UNBUNDLED, entry.unbundled]
+  return [SERVICE_ENTRIES[entry]]
+}
+
+async function start(entry: Entry, extraEnv: Record<string, string> = {}): Promise<Started> {
   const [port, managementPort] = [await freePort(), await freePort()]
   const since = performance.now()
-  const proc = spawnNode([service === 'bare' ? BARE_FASTIFY : SERVICE_ENTRIES[service]], {
+  const proc = spawnNode(entryArgs(entry), {
     LOG_LEVEL: 'warn',
     PORT: String(port),
     MANAGEMENT_PORT: String(managementPort),
@@ -137,7 +154,7 @@ async function measureLoad(
 }
 
 /** Spawn → ready `count` times; each process is stopped before the next starts. */
-async function readiness(service: ServiceName | 'bare', count: number, env: Record<string, string>) {
+async function readiness(service: Entry, count: number, env: Record<string, string>) {
   const readyMs: number[] = []
   const rssAtReady: number[] = []
   for (let i = 0; i < count; i += 1) {
@@ -172,6 +189,9 @@ export async function runStartupBench(params: StartupParams): Promise<StartupRes
       : {}
     try {
       const { readyMs, rssAtReady } = await readiness(service, params.spawns, env)
+      const unbundled = params.unbundled
+        ? await readiness({ unbundled: service }, params.spawns, env)
+        : undefined
       let cached: number[] | undefined
       if (params.compileCache) {
         const cacheDir = mkdtempSync(join(tmpdir(), 'zdd-bench-compile-cache-'))
@@ -187,19 +207,30 @@ export async function runStartupBench(params: StartupParams): Promise<StartupRes
       try {
         await sleep(params.idleMs)
         const rssIdleMiB = round(rssMiB(idle.proc.pid), 1)
+        const privateIdleMiB = round(privateMiB(idle.proc.pid), 1)
         const loaded = await measureLoad(service, params, idle)
         const entry: ServiceStartup = {
           service,
           readyMs,
           medianReadyMs: round(median(readyMs), 1),
           ...(cached ? { cachedReadyMs: cached, medianCachedReadyMs: round(median(cached), 1) } : {}),
+          ...(unbundled
+            ? {
+                unbundledReadyMs: unbundled.readyMs,
+                medianUnbundledReadyMs: round(median(unbundled.readyMs), 1),
+                unbundledRssAtReadyMiB: round(median(unbundled.rssAtReady), 1),
+              }
+            : {}),
           rssAtReadyMiB: round(median(rssAtReady), 1),
           rssIdleMiB,
+          privateIdleMiB,
           ...loaded,
         }
         results.push(entry)
         log(
-          `startup ${service}: ready in ${entry.medianReadyMs} ms (median of ${params.spawns}), RSS idle ${rssIdleMiB} MiB, ` +
+          `startup ${service}: ready in ${entry.medianReadyMs} ms (median of ${params.spawns}` +
+            `${entry.medianUnbundledReadyMs === undefined ? '' : `; unbundled ${entry.medianUnbundledReadyMs} ms`}), ` +
+            `RSS idle ${rssIdleMiB} MiB (${privateIdleMiB} MiB private), ` +
             `under ${params.loadRps} req/s max ${entry.rssLoadMaxMiB} MiB`,
         )
       } finally {

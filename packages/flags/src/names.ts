@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /** The demo flags, the same in the offline file, the local Unleash seed and the Kubernetes addon. */
 export const FLAG = {
@@ -12,5 +12,9 @@ export const FLAG = {
   catalogDiscount: 'catalog-discount',
 } as const
 
-/** The offline bootstrap file shipped with this package (also what `zdd up` copies on first run). */
-export const DEMO_FLAGS_FILE = join(import.meta.dirname, '..', 'flags', 'demo.json')
+/**
+ * The offline bootstrap file shipped with this package (also what `zdd up` copies on first run). Found by
+ * package name, not relative to this module: the services run bundled (packages/bundle), where this code
+ * lives in the service's own dist/main.js.
+ */
+export const DEMO_FLAGS_FILE = fileURLToPath(import.meta.resolve('@zdd/flags/flags/demo.json'))
