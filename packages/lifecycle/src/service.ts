@@ -7,6 +7,7 @@ import { createMetrics, type ServiceMetrics } from './metrics.ts'
 import { gracefulShutdown, type ShutdownParts, unpreparedShutdown } from './shutdown.ts'
 import { Lifecycle } from './state.ts'
 import { createTracker, instrumentTraffic } from './traffic.ts'
+import { typeboxValidatorCompiler } from './validation.ts'
 
 export interface ServiceContext<C> {
   /** The service's name (ServiceDefinition.name). */
@@ -61,6 +62,7 @@ export async function createService<S extends TObject>(
     requestTimeout: base.REQUEST_TIMEOUT_MS,
     keepAliveTimeout: base.KEEP_ALIVE_TIMEOUT_MS,
   })
+  app.setValidatorCompiler(typeboxValidatorCompiler)
   const lifecycle = new Lifecycle()
   const tracker = createTracker()
   const metrics = createMetrics(def.name, base.APP_VERSION, lifecycle, () => tracker.inFlight.size)
