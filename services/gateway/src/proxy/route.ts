@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream'
-import { statusText } from '@zdd/lifecycle'
+import { type Series, statusText } from '@zdd/lifecycle'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { BadPathError } from '../errors.ts'
 import type { GatewayMetrics } from '../metrics.ts'
-import { type Cohort, parseTrack, routeFor } from '../routes/decide.ts'
+import { type Cohort, type Decision, parseTrack, routeFor } from '../routes/decide.ts'
 import type { ResolvedRoute, ResolvedTable } from '../routes/load.ts'
 import { captureBody } from '../shadow/capture.ts'
 import type { Settle, ShadowMirror } from '../shadow/mirror.ts'
@@ -96,33 +96,19 @@ function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
     } catch (err) {
       settle?.(undefined)
       const failure = err as UpstreamFailure
-      const series = (status: number) =>
-        metrics.upstream.series(
-          route.name,
-          decision.upstream,
-          decision.track,
-          decision.variant,
-          statusText(status),
-        )
       if (failure.kind === 'aborted') {
         // The client went away first: there is no one left to answer.
-        series(499).count++
+        upstreamSeries(metrics, decision, 499).count++
         return reply.hijack()
       }
       const error = gatewayError(failure, decision.upstream, route.name, opts.timeouts)
       metrics.upstreamErrors.inc({ route: route.name, upstream: decision.upstream, code: error.code })
-      series(error.statusCode ?? 502).count++
+      upstreamSeries(metrics, decision, error.statusCode ?? 502).count++
       throw error
     }
     const { response, retried } = exchange
     metrics.upstream.observe(
-      metrics.upstream.series(
-        route.name,
-        decision.upstream,
-        decision.track,
-        decision.variant,
-        statusText(response.statusCode),
-      ),
+      upstreamSeries(metrics, decision, response.statusCode),
       (performance.now() - startedAt) / 1000,
     )
     if (retried) metrics.upstreamRetries.inc({ route: route.name, upstream: decision.upstream })
@@ -144,6 +130,17 @@ function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
     }
     return reply.send(body)
   }
+}
+
+/** The gateway_upstream_* series of one decision and the status the client got. */
+function upstreamSeries(metrics: GatewayMetrics, decision: Readonly<Decision>, status: number): Series {
+  return metrics.upstream.series(
+    decision.route,
+    decision.upstream,
+    decision.track,
+    decision.variant,
+    statusText(status),
+  )
 }
 
 function startShadow(
