@@ -61,6 +61,8 @@ export interface GatewayResults {
   profile?: CpuProfileSummary
   /** The same for the bare proxy, to compare where each spends its time. */
   bareProfile?: CpuProfileSummary
+  /** 'module': bundled code charged to the module each line came from (absent in older results: to the bundle). */
+  profileAttribution?: 'module'
   /** The direct run once more at the end of each fixed-rate round: how much p99 moves between two identical runs. */
   fixedDirectRepeat?: LoadgenResult[]
   durationMs: number
@@ -318,6 +320,7 @@ export async function runGatewayBench(params: GatewayParams): Promise<GatewayRes
       shadow,
       ...(profile ? { profile } : {}),
       ...(bareProfile ? { bareProfile } : {}),
+      profileAttribution: 'module',
       fixedDirectRepeat,
       durationMs: Math.round(performance.now() - startedAt),
     }

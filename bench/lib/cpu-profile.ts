@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 interface ProfileNode {
   id: number
-  callFrame: { functionName: string; url: string }
+  callFrame: { functionName: string; url: string; lineNumber?: number }
   children?: number[]
 }
 
@@ -16,10 +17,43 @@ interface CpuProfile {
 /** Frames that do work on someone else's behalf: their time is charged to the nearest caller that is code. */
 const INTERNAL = new Set(['node: internals', '(native)', '(program)'])
 
-/** Where a frame's code lives: a package, Node's internals, the V8 pseudo-frames, or the app itself. */
-export function owner(url: string, functionName: string): string {
+/** The bundle marker packages/bundle writes on a service's dist/main.js. */
+const BUNDLE_MARKER = '// zdd-bundle: one file'
+/** Per bundle file, the source module path each line came from (esbuild heads each module with `// <path>`). */
+const bundleLines = new Map<string, string[] | null>()
+
+function moduleOfBundleLine(url: string, line: number): string | undefined {
+  let lines = bundleLines.get(url)
+  if (lines === undefined) {
+    lines = null
+    try {
+      const text = readFileSync(fileURLToPath(url), 'utf8')
+      if (text.startsWith(BUNDLE_MARKER)) {
+        let current = ''
+        lines = text.split('\n').map((source) => {
+          const header = /^\/\/ (\S+\.(?:js|mjs|cjs|json))$/.exec(source)
+          if (header?.[1]) current = header[1]
+          return current
+        })
+      }
+    } catch {
+      // Not a readable file: attributed by its URL as it is.
+    }
+    bundleLines.set(url, lines)
+  }
+  return lines?.[line]
+}
+
+/**
+ * Where a frame's code lives: a package, Node's internals, the V8 pseudo-frames, or the app itself. Frames in
+ * a bundled service (packages/bundle) are charged to the module the line came from, not to the bundle.
+ */
+export function owner(url: string, functionName: string, line?: number): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)'
   if (url.startsWith('node:')) return 'node: internals'
+  const bundled = url.startsWith('file:') && line !== undefined ? moduleOfBundleLine(url, line) : undefined
+  // esbuild names each module relative to the package it ran in (the bundle's dist/ is in that package).
+  if (bundled) return owner(new URL(bundled, new URL('../', url)).href, functionName)
   const modules = url.lastIndexOf('/node_modules/')
   if (modules >= 0) {
     const rest = url.slice(modules + '/node_modules/'.length).split('/')
@@ -59,7 +93,9 @@ export function summarizeProfiles(
       const cached = chargedTo.get(id)
       if (cached) return cached
       const node = nodes.get(id)
-      let who = node ? owner(node.callFrame.url, node.callFrame.functionName) : '(unknown)'
+      let who = node
+        ? owner(node.callFrame.url, node.callFrame.functionName, node.callFrame.lineNumber)
+        : '(unknown)'
       const parent = parents.get(id)
       if (INTERNAL.has(who) && parent !== undefined) {
         const above = charge(parent)
@@ -74,7 +110,7 @@ export function summarizeProfiles(
       elapsedUs += dt
       const node = nodes.get(id)
       if (!node || node.callFrame.functionName === '(idle)' || elapsedUs < skipMs * 1000) return
-      const who = owner(node.callFrame.url, node.callFrame.functionName)
+      const who = owner(node.callFrame.url, node.callFrame.functionName, node.callFrame.lineNumber)
       const payer = charge(id)
       byOwner.set(payer, (byOwner.get(payer) ?? 0) + dt)
       const fn = `${node.callFrame.functionName || '(anonymous)'} (${who})`

@@ -127,7 +127,10 @@ export function gatewaySection(r: Results): { markdown: string; checks: TargetCh
     out.push('### Where the CPU goes (V8 CPU profile at max load, plain route)')
     out.push(
       "Share of CPU time by the package whose code made the call: Node's own work (socket reads and writes, HTTP parsing) is charged to its nearest caller in a package, " +
-        'and stays `node: internals` when the event loop itself started it (incoming data); start-up and warm-up are left out.',
+        'and stays `node: internals` when the event loop itself started it (incoming data); start-up and warm-up are left out.' +
+        (r.profileAttribution === 'module'
+          ? ' The gateway runs bundled (packages/bundle): each line of its dist/main.js is charged to the module it came from.'
+          : " **In this run the gateway ran bundled (packages/bundle) and its profile was attributed by file: `@zdd/gateway` here holds every module bundled into its dist/main.js (fastify, undici, prom-client, the flags and lifecycle packages and its own code); the bare proxy's row is by package.** The next run attributes each bundled line to its module."),
     )
     const rows: Array<[string, CpuProfileSummary | undefined]> = [
       ['gateway', r.profile],
