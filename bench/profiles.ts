@@ -34,6 +34,10 @@ const shutdownBase: ShutdownParams = {
   requestTimeoutMs: 5000,
 }
 
+/** What every profile's gateway and start-up runs share; each profile sets only its durations and counts. */
+const gatewayBase = { connections: 32, users: 1000, fixedShare: 0.5, profile: true }
+const startupBase = { spawns: 10, loadRps: 1000, compileCache: true, unbundled: true }
+
 export const PROFILES: Record<ProfileName, Profile> = {
   short: {
     name: 'short',
@@ -52,24 +56,8 @@ export const PROFILES: Record<ProfileName, Profile> = {
         { rate: RATE_5000, propagationDelaysMs: [0], variants: ['zdd-lifecycle'] },
       ],
     },
-    gateway: {
-      warmupMs: 2000,
-      durationMs: 4000,
-      rounds: 1,
-      connections: 32,
-      users: 1000,
-      fixedShare: 0.5,
-      profile: true,
-    },
-    startup: {
-      spawns: 10,
-      idleMs: 2000,
-      loadRps: 1000,
-      loadMs: 5000,
-      compileCache: true,
-      importRuns: 3,
-      unbundled: true,
-    },
+    gateway: { ...gatewayBase, warmupMs: 2000, durationMs: 4000, rounds: 1 },
+    startup: { ...startupBase, idleMs: 2000, loadMs: 5000, importRuns: 3 },
     flags: { durationMs: 1500, rounds: 3 },
   },
   standard: {
@@ -77,48 +65,16 @@ export const PROFILES: Record<ProfileName, Profile> = {
     covers:
       'the issue matrix: both rates, every propagation delay, 5 rollouts per cell; gateway 3 rounds of 8 s',
     shutdown: shutdownBase,
-    gateway: {
-      warmupMs: 3000,
-      durationMs: 8000,
-      rounds: 3,
-      connections: 32,
-      users: 1000,
-      fixedShare: 0.5,
-      profile: true,
-    },
-    startup: {
-      spawns: 10,
-      idleMs: 3000,
-      loadRps: 1000,
-      loadMs: 15_000,
-      compileCache: true,
-      importRuns: 5,
-      unbundled: true,
-    },
+    gateway: { ...gatewayBase, warmupMs: 3000, durationMs: 8000, rounds: 3 },
+    startup: { ...startupBase, idleMs: 3000, loadMs: 15_000, importRuns: 5 },
     flags: { durationMs: 3000, rounds: 5 },
   },
   full: {
     name: 'full',
     covers: 'the issue matrix with 20 rollouts per cell; gateway 5 rounds of 10 s; flags median of 7',
     shutdown: { ...shutdownBase, rolloutsPerCell: 20 },
-    gateway: {
-      warmupMs: 3000,
-      durationMs: 10_000,
-      rounds: 5,
-      connections: 32,
-      users: 1000,
-      fixedShare: 0.5,
-      profile: true,
-    },
-    startup: {
-      spawns: 10,
-      idleMs: 3000,
-      loadRps: 1000,
-      loadMs: 30_000,
-      compileCache: true,
-      importRuns: 5,
-      unbundled: true,
-    },
+    gateway: { ...gatewayBase, warmupMs: 3000, durationMs: 10_000, rounds: 5 },
+    startup: { ...startupBase, idleMs: 3000, loadMs: 30_000, importRuns: 5 },
     flags: { durationMs: 3000, rounds: 7 },
   },
 }

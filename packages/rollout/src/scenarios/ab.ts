@@ -3,7 +3,7 @@ import type { RolloutOptions } from '../options.ts'
 import type { AbScenario } from '../scenario.ts'
 import { FLAG_SETTLE_MS } from './canary-flags.ts'
 import { type CohortStats, cohorts, switchedUsers, within } from './cohorts.ts'
-import { GATEWAY_PATHS, GatewayRun, gatewayRef, waitForServices } from './gateway-front.ts'
+import { GatewayRun, gatewayRef, startRecommendationsLoad, waitForServices } from './gateway-front.ts'
 import type { ScenarioRunner } from './runner.ts'
 
 export const AB_FLAG = 'recommendations-ab'
@@ -88,11 +88,7 @@ export function ab(options: RolloutOptions, scenario: AbScenario): ScenarioRunne
       await h.waitForEndpoints(1)
     },
     startLoad(h) {
-      h.startLoad(h.serviceOrigin, {
-        path: GATEWAY_PATHS.recommendations,
-        users: scenario.users,
-        idleFirst: true,
-      })
+      startRecommendationsLoad(h, scenario.users)
     },
     async execute(h) {
       const { flags } = run

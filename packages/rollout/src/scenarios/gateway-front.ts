@@ -85,6 +85,11 @@ export class GatewayFront {
 }
 
 /** Until each Service has its endpoints: `[service, count]`. */
+/** Open-loop load on the gateway's recommendations route, each request naming one of `users` users. */
+export function startRecommendationsLoad(h: Harness, users: number): void {
+  h.startLoad(h.serviceOrigin, { path: GATEWAY_PATHS.recommendations, users, idleFirst: true })
+}
+
 export async function waitForServices(h: Harness, wanted: Array<[ServiceFront, number]>): Promise<void> {
   await Promise.all(wanted.map(([service, count]) => h.waitForEndpoints(count, service)))
 }

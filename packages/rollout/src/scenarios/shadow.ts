@@ -3,7 +3,7 @@ import type { RolloutOptions } from '../options.ts'
 import type { ShadowScenario } from '../scenario.ts'
 import { FLAG_SETTLE_MS } from './canary-flags.ts'
 import { within } from './cohorts.ts'
-import { GATEWAY_PATHS, GatewayRun, gatewayRef, waitForServices } from './gateway-front.ts'
+import { GatewayRun, gatewayRef, startRecommendationsLoad, waitForServices } from './gateway-front.ts'
 import type { MismatchSample } from './gateway-metrics.ts'
 import type { ScenarioRunner } from './runner.ts'
 
@@ -103,11 +103,7 @@ export function shadow(options: RolloutOptions, scenario: ShadowScenario): Scena
       await h.waitForEndpoints(1)
     },
     startLoad(h) {
-      h.startLoad(h.serviceOrigin, {
-        path: GATEWAY_PATHS.recommendations,
-        users: scenario.users,
-        idleFirst: true,
-      })
+      startRecommendationsLoad(h, scenario.users)
     },
     async execute(h) {
       const { flags } = run
