@@ -3,7 +3,12 @@ import type { RolloutOptions } from '../options.ts'
 import type { AbScenario } from '../scenario.ts'
 import { FLAG_SETTLE_MS } from './canary-flags.ts'
 import { type CohortStats, cohorts, switchedUsers, within } from './cohorts.ts'
-import { GatewayRun, gatewayRef, startRecommendationsLoad, waitForServices } from './gateway-front.ts'
+import {
+  GatewayRun,
+  gatewayRef,
+  startRecommendationsLoad,
+  waitForBackendsAndGateway,
+} from './gateway-front.ts'
 import type { ScenarioRunner } from './runner.ts'
 
 export const AB_FLAG = 'recommendations-ab'
@@ -81,11 +86,10 @@ export function ab(options: RolloutOptions, scenario: AbScenario): ScenarioRunne
         b.create(h.template('b', { variant: 'b' }, variant('personalized', latency + scenario.bLatencyMs))),
         front.create(h, gatewayRef(run.stack, routes, flags.path)),
       ])
-      await waitForServices(h, [
+      await waitForBackendsAndGateway(h, [
         [serviceA, options.replicas],
         [serviceB, options.replicas],
       ])
-      await h.waitForEndpoints(1)
     },
     startLoad(h) {
       startRecommendationsLoad(h, scenario.users)

@@ -3,7 +3,7 @@ import type { RequestRecord } from '../load.ts'
 import type { RolloutOptions } from '../options.ts'
 import type { CanaryFlagsScenario } from '../scenario.ts'
 import { type CohortStats, cohorts, within } from './cohorts.ts'
-import { GATEWAY_PATHS, GatewayRun, gatewayRef, waitForServices } from './gateway-front.ts'
+import { GATEWAY_PATHS, GatewayRun, gatewayRef, waitForBackendsAndGateway } from './gateway-front.ts'
 import type { ScenarioRunner } from './runner.ts'
 
 export const CANARY_FLAG = 'catalog-canary'
@@ -115,11 +115,10 @@ export function canaryFlags(options: RolloutOptions, scenario: CanaryFlagsScenar
         canary.create(h.template(options.toVersion, { track: 'canary' }, catalog(canaryLatency))),
         front.create(h, gatewayRef(run.stack, routes, flags.path)),
       ])
-      await waitForServices(h, [
+      await waitForBackendsAndGateway(h, [
         [stableService, options.replicas],
         [canaryService, 1],
       ])
-      await h.waitForEndpoints(1)
     },
     startLoad(h) {
       h.startLoad(h.serviceOrigin, { path: GATEWAY_PATHS.catalog, users: scenario.users, idleFirst: true })

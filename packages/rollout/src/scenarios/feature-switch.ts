@@ -4,7 +4,7 @@ import type { RolloutOptions } from '../options.ts'
 import type { FeatureSwitchScenario } from '../scenario.ts'
 import { FLAG_SETTLE_MS } from './canary-flags.ts'
 import { switchedUsers, within } from './cohorts.ts'
-import { GATEWAY_PATHS, GatewayRun, gatewayRef, waitForServices } from './gateway-front.ts'
+import { GATEWAY_PATHS, GatewayRun, gatewayRef, waitForBackendsAndGateway } from './gateway-front.ts'
 import type { ScenarioRunner } from './runner.ts'
 
 export const SWITCH_FLAG = 'catalog-discount'
@@ -67,8 +67,7 @@ export function featureSwitch(options: RolloutOptions, scenario: FeatureSwitchSc
         catalog.create(h.template(options.fromVersion, {}, run.withFlags(options.service))),
         front.create(h, gatewayRef(run.stack, routes, flags.path)),
       ])
-      await waitForServices(h, [[service, options.replicas]])
-      await h.waitForEndpoints(1)
+      await waitForBackendsAndGateway(h, [[service, options.replicas]])
     },
     startLoad(h) {
       h.startLoad(h.serviceOrigin, {

@@ -94,6 +94,15 @@ export async function waitForServices(h: Harness, wanted: Array<[ServiceFront, n
   await Promise.all(wanted.map(([service, count]) => h.waitForEndpoints(count, service)))
 }
 
+/** The backends behind the gateway have their endpoints, then the gateway in front has one. */
+export async function waitForBackendsAndGateway(
+  h: Harness,
+  wanted: Array<[ServiceFront, number]>,
+): Promise<void> {
+  await waitForServices(h, wanted)
+  await h.waitForEndpoints(1)
+}
+
 /**
  * What every gateway runner shares: its own flags file, the gateway in front, and the gateway's counters
  * read at the end (`collect`), plus the cleanup of the flags file.

@@ -3,7 +3,12 @@ import type { RolloutOptions } from '../options.ts'
 import type { ShadowScenario } from '../scenario.ts'
 import { FLAG_SETTLE_MS } from './canary-flags.ts'
 import { within } from './cohorts.ts'
-import { GatewayRun, gatewayRef, startRecommendationsLoad, waitForServices } from './gateway-front.ts'
+import {
+  GatewayRun,
+  gatewayRef,
+  startRecommendationsLoad,
+  waitForBackendsAndGateway,
+} from './gateway-front.ts'
 import type { MismatchSample } from './gateway-metrics.ts'
 import type { ScenarioRunner } from './runner.ts'
 
@@ -96,11 +101,10 @@ export function shadow(options: RolloutOptions, scenario: ShadowScenario): Scena
         ),
         front.create(h, gatewayRef(run.stack, routes, flags.path)),
       ])
-      await waitForServices(h, [
+      await waitForBackendsAndGateway(h, [
         [primary, options.replicas],
         [mirror, options.replicas],
       ])
-      await h.waitForEndpoints(1)
     },
     startLoad(h) {
       startRecommendationsLoad(h, scenario.users)

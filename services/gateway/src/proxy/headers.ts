@@ -44,10 +44,13 @@ function copyEndToEnd(headers: IncomingHttpHeaders, skip: ReadonlySet<string>): 
   const out: OutgoingHttpHeaders = {}
   for (const name in headers) {
     const value = headers[name]
-    if (value === undefined || HOP_BY_HOP.has(name) || skip.has(name) || named?.has(name)) continue
-    out[name] = value
+    if (value !== undefined && endToEnd(name, skip, named)) out[name] = value
   }
   return out
+}
+
+function endToEnd(name: string, skip: ReadonlySet<string>, named: Set<string> | undefined): boolean {
+  return !HOP_BY_HOP.has(name) && !skip.has(name) && !named?.has(name)
 }
 
 /**
@@ -85,7 +88,6 @@ export function setClientResponseHeaders(
   const named = connectionNamed(upstream)
   for (const name in upstream) {
     const value = upstream[name]
-    if (value === undefined || HOP_BY_HOP.has(name) || RESPONSE_OWNED.has(name) || named?.has(name)) continue
-    reply.header(name, value)
+    if (value !== undefined && endToEnd(name, RESPONSE_OWNED, named)) reply.header(name, value)
   }
 }
