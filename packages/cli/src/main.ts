@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { cluster } from './commands/cluster.ts'
 import { demo } from './commands/demo.ts'
 import { flags } from './commands/flags.ts'
 import { up } from './commands/up.ts'
@@ -30,6 +31,8 @@ Commands:
                            (zdd flags help for the forms)
   flags up|down|export     a local Unleash server seeded with the demo flags (Postgres included);
                            export writes its flags as the offline flags file
+  cluster up|down|status|env|images  a single-node Kubernetes from real components on this machine
+                           (zdd cluster help)
   help                     this text
 
 Exit codes: 0 ok, 2 usage error, 3 requests were lost, 4 a rollout was aborted (nothing lost).`
@@ -37,6 +40,8 @@ Exit codes: 0 ok, 2 usage error, 3 requests were lost, 4 a rollout was aborted (
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
+    case 'cluster':
+      return cluster(rest)
     case 'demo':
       return demo(rest)
     case 'flags':

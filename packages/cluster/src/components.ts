@@ -1,0 +1,122 @@
+import { join } from 'node:path'
+import type { Binaries } from './build.ts'
+import { type Layout, NETWORK } from './layout.ts'
+
+export type ComponentName =
+  | 'containerd'
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kubelet'
+  | 'kube-proxy'
+  | 'coredns'
+
+/** A process of the cluster: the command line it runs with. Start order is the order of COMPONENTS. */
+export interface Component {
+  name: ComponentName
+  command: string
+  args: string[]
+}
+
+export const COMPONENTS: readonly ComponentName[] = [
+  'containerd',
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kubelet',
+  'kube-proxy',
+  'coredns',
+]
+
+/** The control plane, in the order an upgrade restarts it. */
+export const CONTROL_PLANE: readonly ComponentName[] = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+]
+
+export const API_SERVER_URL = `https://${NETWORK.nodeIP}:${NETWORK.apiserverPort}`
+
+export function component(name: ComponentName, l: Layout, bins: Binaries): Component {
+  const pki = (file: string) => join(l.pki, file)
+  const k8s = (args: string[]): Component => ({ name, command: bins.k8s, args: [name, ...args] })
+  switch (name) {
+    case 'containerd':
+      return { name, command: 'containerd', args: ['--config', l.containerd.config] }
+    case 'etcd':
+      return k8s([
+        '--name=zdd',
+        `--data-dir=${l.etcd}`,
+        '--listen-client-urls=http://127.0.0.1:2379',
+        '--advertise-client-urls=http://127.0.0.1:2379',
+        '--listen-peer-urls=http://127.0.0.1:2380',
+        '--initial-advertise-peer-urls=http://127.0.0.1:2380',
+        '--initial-cluster=zdd=http://127.0.0.1:2380',
+        '--listen-metrics-urls=http://127.0.0.1:2381',
+        // A throwaway single-node store on a shared disk: fsync latency would only slow the tests.
+        '--unsafe-no-fsync',
+      ])
+    case 'kube-apiserver':
+      return k8s([
+        `--advertise-address=${NETWORK.nodeIP}`,
+        `--bind-address=${NETWORK.nodeIP}`,
+        `--secure-port=${NETWORK.apiserverPort}`,
+        '--etcd-servers=http://127.0.0.1:2379',
+        `--service-cluster-ip-range=${NETWORK.serviceCIDR}`,
+        `--client-ca-file=${pki('ca.crt')}`,
+        `--tls-cert-file=${pki('apiserver.crt')}`,
+        `--tls-private-key-file=${pki('apiserver.key')}`,
+        `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`,
+        `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
+        `--kubelet-certificate-authority=${pki('ca.crt')}`,
+        '--kubelet-preferred-address-types=InternalIP',
+        `--service-account-key-file=${pki('sa.pub')}`,
+        `--service-account-signing-key-file=${pki('sa.key')}`,
+        `--service-account-issuer=https://kubernetes.default.svc.${NETWORK.clusterDomain}`,
+        '--authorization-mode=Node,RBAC',
+        '--enable-admission-plugins=NodeRestriction,PodSecurity',
+        '--allow-privileged=false',
+        '--profiling=false',
+      ])
+    case 'kube-controller-manager':
+      return k8s([
+        `--kubeconfig=${pki('controller-manager.kubeconfig')}`,
+        `--authentication-kubeconfig=${pki('controller-manager.kubeconfig')}`,
+        `--authorization-kubeconfig=${pki('controller-manager.kubeconfig')}`,
+        '--bind-address=127.0.0.1',
+        `--root-ca-file=${pki('ca.crt')}`,
+        `--service-account-private-key-file=${pki('sa.key')}`,
+        `--cluster-signing-cert-file=${pki('ca.crt')}`,
+        `--cluster-signing-key-file=${pki('ca.key')}`,
+        '--use-service-account-credentials=true',
+        '--allocate-node-cidrs=true',
+        `--cluster-cidr=${NETWORK.clusterCIDR}`,
+        '--node-cidr-mask-size=24',
+        `--service-cluster-ip-range=${NETWORK.serviceCIDR}`,
+        // One instance: no lease to wait for after a restart.
+        '--leader-elect=false',
+      ])
+    case 'kube-scheduler':
+      return k8s([
+        `--kubeconfig=${pki('scheduler.kubeconfig')}`,
+        `--authentication-kubeconfig=${pki('scheduler.kubeconfig')}`,
+        `--authorization-kubeconfig=${pki('scheduler.kubeconfig')}`,
+        '--bind-address=127.0.0.1',
+        '--leader-elect=false',
+      ])
+    case 'kubelet':
+      return k8s([
+        `--config=${l.kubelet.config}`,
+        `--kubeconfig=${pki('kubelet.kubeconfig')}`,
+        `--root-dir=${l.kubelet.root}`,
+        `--hostname-override=${NETWORK.nodeName}`,
+        `--node-ip=${NETWORK.nodeIP}`,
+      ])
+    case 'kube-proxy':
+      return k8s([`--config=${l.proxyConfig}`])
+    case 'coredns':
+      return { name, command: bins.dns, args: ['-conf', l.corefile] }
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs'
+import type { ComponentName } from './components.ts'
+import { apiReady, dnsAnswers, healthy, nodeReady } from './health.ts'
+import { type Layout, NETWORK } from './layout.ts'
+import { run } from './run.ts'
+
+/** When each component counts as up, and what to say while it is not. */
+export interface Readiness {
+  waitingFor: string
+  timeoutMs: number
+  check: () => Promise<boolean>
+}
+
+export function readiness(name: ComponentName, l: Layout): Readiness {
+  switch (name) {
+    case 'containerd':
+      return {
+        waitingFor: 'the CRI socket',
+        timeoutMs: 30_000,
+        check: async () =>
+          existsSync(l.containerd.socket) &&
+          (await run('ctr', ['--address', l.containerd.socket, 'version'], { check: false })).code === 0,
+      }
+    case 'etcd':
+      return {
+        waitingFor: 'http://127.0.0.1:2379/health',
+        timeoutMs: 30_000,
+        check: () => healthy('http://127.0.0.1:2379/health'),
+      }
+    case 'kube-apiserver':
+      return { waitingFor: '/readyz', timeoutMs: 90_000, check: apiReady }
+    case 'kube-controller-manager':
+      return {
+        waitingFor: 'https://127.0.0.1:10257/healthz',
+        timeoutMs: 60_000,
+        check: () => healthy('https://127.0.0.1:10257/healthz'),
+      }
+    case 'kube-scheduler':
+      return {
+        waitingFor: 'https://127.0.0.1:10259/healthz',
+        timeoutMs: 60_000,
+        check: () => healthy('https://127.0.0.1:10259/healthz'),
+      }
+    case 'kubelet':
+      return {
+        waitingFor: `node ${NETWORK.nodeName} to be Ready`,
+        timeoutMs: 120_000,
+        check: async () => (await healthy('http://127.0.0.1:10248/healthz')) && (await nodeReady()),
+      }
+    case 'kube-proxy':
+      return {
+        waitingFor: 'http://127.0.0.1:10256/healthz',
+        timeoutMs: 60_000,
+        check: () => healthy('http://127.0.0.1:10256/healthz'),
+      }
+    case 'coredns':
+      return {
+        waitingFor: `kubernetes.default.svc.${NETWORK.clusterDomain} to resolve`,
+        timeoutMs: 60_000,
+        check: async () => (await dnsAnswers()).includes(NETWORK.kubernetesServiceIP),
+      }
+  }
+}
