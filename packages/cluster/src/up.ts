@@ -91,8 +91,8 @@ async function loadImages(
     log(`containerd: loaded ${PAUSE_IMAGE}`)
   }
   for (const file of readdirSync(l.images).filter((f) => f.endsWith('.tar'))) {
-    const name = file.replace(/\.tar$/, '')
-    if (loaded.some((image) => image.includes(`/${name.replace('_', ':')}`))) continue
+    const service = file.replace(/\.tar$/, '')
+    if (loaded.some((image) => image.includes(`/zdd/${service}:`))) continue
     await importImage(l, join(l.images, file))
     log(`containerd: loaded ${file}`)
   }
