@@ -1,5 +1,6 @@
 import type { RolloutReport, Scenario } from '@zdd/rollout'
 import { appHeadline, appLines } from './summary-app.ts'
+import { clusterHeadline, isCluster } from './summary-cluster.ts'
 
 const INDENT = '            '
 
@@ -17,10 +18,18 @@ export function summary(report: RolloutReport): string {
     `  latency   p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
     `  duration  change ${seconds(report.rolloutMs)}, whole run ${seconds(report.durationMs)}`,
     ...strategyLines(report),
-    `  pods      ${report.terminations.map((t) => `${t.pod} exit ${t.exitCode ?? t.signal} in ${t.durationMs} ms${t.sigkill ? ' (SIGKILL)' : ''}`).join('; ') || 'none stopped'}`,
+    ...(isCluster(report)
+      ? []
+      : [
+          `  pods      ${report.terminations.map((t) => `${t.pod} exit ${t.exitCode ?? t.signal} in ${t.durationMs} ms${t.sigkill ? ' (SIGKILL)' : ''}`).join('; ') || 'none stopped'}`,
+        ]),
     `  final     ${report.finalPods.map((p) => `${p.name}=${p.version}${p.ready ? '' : ' (not ready)'}`).join(' ')}`,
     ...downtime(report),
-    `  balancer  ${report.balancer.connections} connections, ${report.balancer.noEndpoint} with no endpoint, upstream errors ${JSON.stringify(report.balancer.upstreamErrors)}`,
+    ...(isCluster(report)
+      ? []
+      : [
+          `  balancer  ${report.balancer.connections} connections, ${report.balancer.noEndpoint} with no endpoint, upstream errors ${JSON.stringify(report.balancer.upstreamErrors)}`,
+        ]),
     ...why(report),
     '',
     report.failed === 0
@@ -35,6 +44,7 @@ function headline(r: RolloutReport): string {
   const app = appHeadline(r)
   if (app) return app
   const p = r.parameters
+  if (p.backend === 'cluster') return clusterHeadline(r)
   const change =
     r.strategy === 'node-drain' ? `${p.fromVersion}, a node drained` : `${p.fromVersion} → ${p.toVersion}`
   const churn = p.maxRequestsPerConnection
@@ -91,7 +101,11 @@ function strategyLines(r: RolloutReport): string[] {
 function why(r: RolloutReport): string[] {
   if (r.failed === 0 || r.strategy === 'recreate') return []
   const lines: string[] = []
-  if (r.unprepared) {
+  if (r.unprepared && isCluster(r)) {
+    lines.push(
+      '  why       the unprepared pods close their listener on SIGTERM, while kube-proxy still sends them new connections until the endpoint removal reaches its rules: those are refused, and requests racing the close on open keep-alive connections are reset',
+    )
+  } else if (r.unprepared) {
     const scenario = r.parameters.scenario as Scenario | undefined
     const what = scenario?.kind === 'gateway-rolling' && scenario.roll === 'gateway' ? 'gateway' : 'service'
     lines.push(

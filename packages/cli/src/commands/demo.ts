@@ -1,5 +1,6 @@
 import { parseFlags, usage } from '../args.ts'
 import { demoAll } from '../demo/all.ts'
+import { clusterDemo } from '../demo/cluster.ts'
 import { allFlags, flagsFor, STRATEGIES, type StrategyName } from '../demo/flags.ts'
 import { optionsFrom, rejectForeignFlags } from '../demo/options.ts'
 import { writeOutputs } from '../demo/outputs.ts'
@@ -19,6 +20,7 @@ export async function demo(args: string[]): Promise<number> {
     process.stdout.write(`${usage(`demo <${NAMES.join('|')}>`, allFlags())}\n`)
     return strategy === undefined ? 2 : 0
   }
+  if (rest.includes('--cluster')) return clusterDemo(strategy, rest)
   if (strategy === 'all') return demoAll(rest)
   if (!STRATEGIES.includes(strategy as StrategyName)) {
     throw new UsageError(`unknown strategy "${strategy}"; available: ${NAMES.join(', ')}`)

@@ -20,7 +20,11 @@ export interface BuiltImage {
  * cluster folder and loads it into the node when the cluster runs. Needs the workspace built first
  * (`./zdd` does that).
  */
-export async function buildImages(log: Log, services: readonly string[] = CLUSTER_SERVICES, load = true): Promise<BuiltImage[]> {
+export async function buildImages(
+  log: Log,
+  services: readonly string[] = CLUSTER_SERVICES,
+  load = true,
+): Promise<BuiltImage[]> {
   const l = layout()
   const bins = await ensureBinaries(log)
   mkdirSync(l.images, { recursive: true })
@@ -31,7 +35,9 @@ export async function buildImages(log: Log, services: readonly string[] = CLUSTE
     try {
       const rootfs = join(scratch, 'rootfs')
       await nodeRootfs(rootfs)
-      await run('pnpm', ['deploy', '--prod', `--filter=@zdd/${service}`, join(rootfs, 'app')], { cwd: REPO_ROOT })
+      await run('pnpm', ['deploy', '--prod', `--filter=@zdd/${service}`, join(rootfs, 'app')], {
+        cwd: REPO_ROOT,
+      })
       const config = join(scratch, 'config.json')
       writeFileSync(config, JSON.stringify(imageConfig()))
       const archive = join(l.images, `${service}.tar`)
@@ -39,7 +45,9 @@ export async function buildImages(log: Log, services: readonly string[] = CLUSTE
       await packImage(bins, rootfs, config, join(scratch, 'image.tar'), names)
       renameSync(join(scratch, 'image.tar'), archive)
       if (load) await importImage(l, archive)
-      log(`${service}: ${names.join(', ')} built${load ? ' and loaded' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+      log(
+        `${service}: ${names.join(', ')} built${load ? ' and loaded' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      )
       built.push({ service, names, archive })
     } finally {
       rmSync(scratch, { recursive: true, force: true })

@@ -19,11 +19,16 @@ export async function nodeRootfs(root: string, nodeBinary = process.execPath): P
   copyFileSync('/usr/bin/tini-static', join(root, 'usr/bin/tini'))
   chmodSync(join(root, 'usr/bin/tini'), 0o755)
   for (const library of await sharedLibraries(nodeBinary)) {
-    const target = library.startsWith('/lib64/') ? join(root, library) : join(root, 'lib/x86_64-linux-gnu', basename(library))
+    const target = library.startsWith('/lib64/')
+      ? join(root, library)
+      : join(root, 'lib/x86_64-linux-gnu', basename(library))
     copyFileSync(library, target)
   }
   // uid/gid 1000 is the official node image's `node` user, which the Dockerfile runs as.
-  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/sbin/nologin\nnode:x:1000:1000::/home/node:/sbin/nologin\n')
+  writeFileSync(
+    join(root, 'etc/passwd'),
+    'root:x:0:0:root:/root:/sbin/nologin\nnode:x:1000:1000::/home/node:/sbin/nologin\n',
+  )
   writeFileSync(join(root, 'etc/group'), 'root:x:0:\nnode:x:1000:\n')
   writeFileSync(join(root, 'etc/nsswitch.conf'), 'passwd: files\ngroup: files\nhosts: files dns\n')
   writeFileSync(join(root, 'etc/hosts'), '127.0.0.1 localhost\n')

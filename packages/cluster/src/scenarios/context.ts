@@ -1,0 +1,40 @@
+import type { Clock, EventLog } from '@zdd/rollout'
+import type { RunResult } from '../run.ts'
+
+/** What a scenario on the real cluster works with: kubectl (as a user would), the run's events and clock. */
+export interface ClusterContext {
+  namespace: string
+  kubectl(args: string[], options?: { input?: string }): Promise<RunResult>
+  events: EventLog
+  clock: Clock
+  log(line: string): void
+}
+
+/** One strategy on the real cluster. `setup` runs before the load starts, `execute` under load. */
+export interface ClusterScenario {
+  name: string
+  description: string
+  /** Deployments whose SHUTDOWN_MODE the unprepared control switches (the ones the scenario replaces pods of). */
+  rolled: string[]
+  toVersion?: string
+  setup?(ctx: ClusterContext): Promise<void>
+  execute(ctx: ClusterContext): Promise<void>
+  /** Puts the namespace back as the overlay has it (objects the scenario added, a moved selector). */
+  cleanup?(ctx: ClusterContext): Promise<void>
+  details?(): Record<string, unknown>
+}
+
+/** `kubectl rollout restart` and wait for `rollout status`, with events around it. */
+export async function restartAndWait(ctx: ClusterContext, deployment: string, timeoutS = 300): Promise<void> {
+  ctx.log(`kubectl rollout restart deployment/${deployment}`)
+  await ctx.kubectl(['-n', ctx.namespace, 'rollout', 'restart', `deployment/${deployment}`])
+  await ctx.kubectl([
+    '-n',
+    ctx.namespace,
+    'rollout',
+    'status',
+    `deployment/${deployment}`,
+    `--timeout=${timeoutS}s`,
+  ])
+  ctx.events.record({ type: 'rollout-complete', detail: `deployment/${deployment} rolled out` })
+}

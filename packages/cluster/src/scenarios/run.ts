@@ -1,0 +1,216 @@
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  EventLog,
+  LoadGenerator,
+  latencySummary,
+  noEndpointWindows,
+  perVersion,
+  type RolloutReport,
+  splitPhases,
+  startClock,
+  tally,
+  timeline,
+} from '@zdd/rollout'
+import { NotRunningError } from '../errors.ts'
+import { loadedImages } from '../images/oci.ts'
+import { CLUSTER_SERVICES } from '../images/recipe.ts'
+import { kubectl } from '../kubectl.ts'
+import { KUBERNETES_VERSION, layout, NETWORK, REPO_ROOT } from '../layout.ts'
+import { status } from '../status.ts'
+import { Api } from './api.ts'
+import type { ClusterContext, ClusterScenario } from './context.ts'
+import { observe } from './observe.ts'
+
+export interface ClusterRunOptions {
+  rps: number
+  connections: number
+  /** Requests per connection before the client closes it and opens a new one (0: keep it all run). */
+  maxRequestsPerConnection: number
+  unprepared: boolean
+  warmupMs: number
+  tailMs: number
+  timeoutMs: number
+  path: string
+  overlay: string
+}
+
+export const CLUSTER_RUN_DEFAULTS: ClusterRunOptions = {
+  rps: 200,
+  connections: 16,
+  // Clients and proxies recycle keep-alive connections; new connections are what meet kube-proxy's rules
+  // while an endpoint removal propagates, so the control can show what an unprepared pod does to them.
+  maxRequestsPerConnection: 20,
+  unprepared: false,
+  warmupMs: 3_000,
+  tailMs: 3_000,
+  timeoutMs: 10_000,
+  path: '/api/catalog/products',
+  overlay: 'local',
+}
+
+const NAMESPACE = 'zdd'
+const DEPLOYMENTS = ['catalog', 'gateway', 'recommendations-a', 'recommendations-b']
+
+/**
+ * One proof on the real cluster: the overlay applied with kubectl, open-loop keep-alive load through the
+ * gateway's NodePort (kube-proxy's rules, the real Services and EndpointSlices), the scenario's change made
+ * with kubectl, every request counted. The report has the model's shape; what only the model can know
+ * (its balancer's counters, exit codes of pods it ran) stays empty.
+ */
+export async function runOnCluster(
+  scenario: ClusterScenario,
+  given: Partial<ClusterRunOptions> = {},
+  log: (line: string) => void = () => {},
+): Promise<RolloutReport> {
+  const options = { ...CLUSTER_RUN_DEFAULTS, ...given }
+  await ensureReady()
+  const clock = startClock()
+  const events = new EventLog(clock)
+  const ctx: ClusterContext = {
+    namespace: NAMESPACE,
+    kubectl: (args, o) => kubectl(args, o),
+    events,
+    clock,
+    log,
+  }
+  log(`kubectl apply -k k8s/overlays/${options.overlay}`)
+  await kubectl(['apply', '-k', join(REPO_ROOT, 'k8s', 'overlays', options.overlay)])
+  await setShutdownMode(ctx, scenario.rolled, options.unprepared)
+  await waitRolledOut(ctx, DEPLOYMENTS)
+  const origin = `http://127.0.0.1:${NETWORK.gatewayNodePort}`
+  await waitAnswering(`${origin}${options.path}`)
+  const api = new Api()
+  const load = new LoadGenerator(
+    {
+      origin,
+      path: options.path,
+      rps: options.rps,
+      connections: options.connections,
+      maxRequestsPerConnection: options.maxRequestsPerConnection,
+      timeoutMs: options.timeoutMs,
+      servedBy: ['x-served-by', 'x-zdd-gateway'],
+    },
+    clock,
+  )
+  let startMs = 0
+  let endMs = 0
+  try {
+    observe(api, NAMESPACE, events)
+    await scenario.setup?.(ctx)
+    load.start()
+    events.record({
+      type: 'load-started',
+      detail: `${options.rps} req/s over ${options.connections} keep-alive connections to ${origin}`,
+    })
+    log(`load: ${options.rps} req/s, ${options.connections} connections, ${origin}${options.path}`)
+    await sleep(options.warmupMs)
+    startMs = clock()
+    events.record({ type: 'rollout-started', detail: scenario.description })
+    await scenario.execute(ctx)
+    endMs = clock()
+    await sleep(options.tailMs)
+  } finally {
+    await load.stop()
+    events.record({ type: 'load-stopped' })
+    api.close()
+  }
+  const finalPods = await podsNow()
+  await scenario.cleanup?.(ctx)
+  const versionOf = new Map(
+    events.events.filter((e) => e.pod && e.version).map((e) => [e.pod as string, e.version as string]),
+  )
+  const records = load.records
+  return {
+    strategy: scenario.name,
+    unprepared: options.unprepared,
+    durationMs: Math.round(clock()),
+    rolloutMs: Math.round(endMs - startMs),
+    ...tally(records),
+    latencyMs: latencySummary(records),
+    phases: splitPhases(records, startMs, endMs),
+    parameters: {
+      backend: 'cluster',
+      kubernetes: KUBERNETES_VERSION,
+      overlay: `k8s/overlays/${options.overlay}`,
+      rps: options.rps,
+      connections: options.connections,
+      maxRequestsPerConnection: options.maxRequestsPerConnection,
+      description: scenario.description,
+      node: process.version,
+    },
+    finalPods,
+    terminations: [],
+    balancer: { connections: 0, noEndpoint: 0, upstreamErrors: {} },
+    downtime: noEndpointWindows(events.events, clock()),
+    events: events.events,
+    perVersion: perVersion(records, (pod) => versionOf.get(pod)),
+    timeline: timeline(records),
+    ...scenario.details?.(),
+  }
+}
+
+async function ensureReady(): Promise<void> {
+  const s = await status()
+  if (!s.running) throw new NotRunningError()
+  const images = await loadedImages(layout())
+  const missing = CLUSTER_SERVICES.filter((service) => !images.some((i) => i.includes(`/zdd/${service}:`)))
+  if (missing.length > 0) {
+    throw new Error(`the node has no image for ${missing.join(', ')}: run \`zdd cluster images\` first`)
+  }
+}
+
+/** The control: SHUTDOWN_MODE=unprepared on the rolled Deployments (removed again for a prepared run). */
+async function setShutdownMode(
+  ctx: ClusterContext,
+  deployments: string[],
+  unprepared: boolean,
+): Promise<void> {
+  const value = unprepared ? 'SHUTDOWN_MODE=unprepared' : 'SHUTDOWN_MODE-'
+  for (const deployment of DEPLOYMENTS) {
+    const wanted = unprepared && deployments.includes(deployment) ? value : 'SHUTDOWN_MODE-'
+    await ctx.kubectl(['-n', ctx.namespace, 'set', 'env', `deployment/${deployment}`, wanted])
+  }
+}
+
+export async function waitRolledOut(ctx: ClusterContext, deployments: string[]): Promise<void> {
+  for (const deployment of deployments) {
+    await ctx.kubectl([
+      '-n',
+      ctx.namespace,
+      'rollout',
+      'status',
+      `deployment/${deployment}`,
+      '--timeout=300s',
+    ])
+  }
+}
+
+async function waitAnswering(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) })
+      .then(async (r) => (await r.arrayBuffer(), r.ok))
+      .catch(() => false)
+    if (ok) return
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within 60 s after the rollout`)
+    await sleep(250)
+  }
+}
+
+async function podsNow(): Promise<RolloutReport['finalPods']> {
+  const { stdout } = await kubectl(['-n', NAMESPACE, 'get', 'pods', '-o', 'json'])
+  const list = JSON.parse(stdout) as {
+    items: Array<{
+      metadata: { name: string; labels?: Record<string, string> }
+      spec: { nodeName?: string }
+      status: { conditions?: Array<{ type: string; status: string }> }
+    }>
+  }
+  return list.items.map((pod) => ({
+    name: pod.metadata.name,
+    version: pod.metadata.labels?.['app.kubernetes.io/version'] ?? '',
+    ready: pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    ...(pod.spec.nodeName ? { node: pod.spec.nodeName } : {}),
+  }))
+}
