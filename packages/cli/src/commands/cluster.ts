@@ -1,12 +1,17 @@
-import { down, layout, NETWORK, status, up } from '@zdd/cluster'
+import { writeFile } from 'node:fs/promises'
+import { down, layout, measurePropagation, NETWORK, status, up } from '@zdd/cluster'
+import { intFlag, parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { clusterImages } from './cluster-images.ts'
 
-const HELP = `Usage: zdd cluster up|down|status|env|images
+const HELP = `Usage: zdd cluster up|down|status|env|images|propagation
 
   up       start a single-node Kubernetes from real components on this machine (as root); idempotent
   env      print the exports for a shell: KUBECONFIG, PATH (kubectl of the cluster's release), ZDD_GATEWAY_URL
   images   build every service image without Docker and load it into the node (zdd/<service>:v1 and :v2)
+  propagation [--samples N] [--json FILE]
+           delete catalog pods one at a time and time how long kube-proxy's rules take to drop each one,
+           and to include its replacement once Ready (needs k8s/overlays/local applied)
   status   which components run, and whether the node is Ready
   down     stop everything; no process, mount, iptables chain or network device of the cluster is left`
 
@@ -14,7 +19,8 @@ const log = (line: string) => process.stderr.write(`[cluster] ${line}\n`)
 
 export async function cluster(args: string[]): Promise<number> {
   const [sub, ...rest] = args
-  if (rest.length > 0 && sub !== 'images') throw new UsageError(`zdd cluster ${sub} takes no arguments`)
+  if (rest.length > 0 && sub !== 'images' && sub !== 'propagation')
+    throw new UsageError(`zdd cluster ${sub} takes no arguments`)
   switch (sub) {
     case 'up':
       await up(log)
@@ -49,6 +55,20 @@ export async function cluster(args: string[]): Promise<number> {
     }
     case 'images':
       return clusterImages(rest, log)
+    case 'propagation': {
+      const flags = parseFlags(rest, {
+        samples: { type: 'string', description: 'pods deleted, one at a time' },
+        json: { type: 'string', description: 'write the samples and their summary here' },
+      })
+      const result = await measurePropagation(intFlag(flags, 'samples', 10, 1, 200), log)
+      for (const [what, s] of Object.entries(result)) {
+        process.stdout.write(
+          `${what.padEnd(10)} p50 ${s.p50} ms, p90 ${s.p90} ms, max ${s.max} ms (${s.samples.length} samples)\n`,
+        )
+      }
+      if (typeof flags.json === 'string') await writeFile(flags.json, `${JSON.stringify(result, null, 2)}\n`)
+      return 0
+    }
     case undefined:
     case 'help':
     case '--help':

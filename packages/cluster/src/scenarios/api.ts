@@ -31,8 +31,16 @@ export class Api {
   }
 
   get<T>(path: string): Promise<T> {
+    return this.#call<T>('GET', path)
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.#call<T>('DELETE', path)
+  }
+
+  #call<T>(method: string, path: string): Promise<T> {
     return new Promise((resolve, reject) => {
-      const req = request(new URL(path, this.#server), { agent: this.#agent }, (res) => {
+      const req = request(new URL(path, this.#server), { agent: this.#agent, method }, (res) => {
         let body = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => {
@@ -40,7 +48,7 @@ export class Api {
         })
         res.on('end', () => {
           if ((res.statusCode ?? 500) >= 300)
-            reject(new Error(`GET ${path}: ${res.statusCode} ${body.slice(0, 300)}`))
+            reject(new Error(`${method} ${path}: ${res.statusCode} ${body.slice(0, 300)}`))
           else resolve(JSON.parse(body) as T)
         })
       })

@@ -117,6 +117,8 @@ export async function runOnCluster(
   }
   const finalPods = await podsNow()
   await scenario.cleanup?.(ctx)
+  // Leave the namespace as the overlay has it: `kubectl apply` keeps an env var it never set.
+  if (options.unprepared) await setShutdownMode(ctx, scenario.rolled, false)
   const versionOf = new Map(
     events.events.filter((e) => e.pod && e.version).map((e) => [e.pod as string, e.version as string]),
   )

@@ -1,0 +1,225 @@
+// The real thing, on this machine: `zdd cluster up` (etcd, kube-apiserver, controller-manager, scheduler,
+// kubelet on containerd, kube-proxy, CoreDNS from one pinned release), the images built without Docker,
+// the local overlay applied with kubectl under the restricted Pod Security Standard, then rollouts made by
+// the real Deployment controller under load: a client that is not ours (wrk) and our open-loop generator
+// beside its control, the unprepared variant, which must lose requests in the same conditions. Last,
+// `zdd cluster down` must leave nothing behind.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, test } from 'node:test'
+import { layout, NETWORK } from '@zdd/cluster'
+import type { RolloutReport } from '@zdd/rollout'
+import { kubectl, readJson, requireNode, zdd } from './lib.ts'
+
+const ROOT = new URL('../..', import.meta.url).pathname
+const scratch = mkdtempSync(join(tmpdir(), 'zdd-cluster-test-'))
+let ran = false
+
+before(() => {
+  ran = process.getuid?.() === 0
+})
+
+after(async () => {
+  if (ran) await zdd(['cluster', 'down']).catch((err) => console.error(err))
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+test('zdd cluster up: a Ready node whose cluster DNS answers; env prints the exports', async (t) => {
+  if (!requireNode(t)) return
+  const up = await zdd(['cluster', 'up'])
+  assert.match(up.stderr, /cluster up in \d+ s: node zdd-node Ready, cluster DNS answers/)
+  const again = await zdd(['cluster', 'up'])
+  assert.match(
+    again.stderr,
+    /kube-apiserver: ready \(already running/,
+    'a second up leaves running components alone',
+  )
+  const status = await zdd(['cluster', 'status'])
+  assert.match(status.stdout, /node zdd-node\s+Ready/)
+  const env = await zdd(['cluster', 'env'])
+  assert.match(env.stdout, new RegExp(`export KUBECONFIG=${layout().kubeconfig}`))
+  assert.match(env.stdout, /export ZDD_GATEWAY_URL=http:\/\/127\.0\.0\.1:30080/)
+  const version = await kubectl(['version', '-o', 'json'])
+  assert.equal(JSON.parse(version.stdout).serverVersion.gitVersion, 'v1.34.4')
+})
+
+test('zdd cluster images, then kubectl apply -k k8s/overlays/local: rolled out, the gateway answers from the host', async (t) => {
+  if (!requireNode(t)) return
+  const images = await zdd(['cluster', 'images'])
+  for (const service of ['catalog', 'gateway', 'recommendations']) {
+    assert.match(
+      images.stderr,
+      new RegExp(`${service}: docker.io/zdd/${service}:v1, docker.io/zdd/${service}:v2 built and loaded`),
+    )
+  }
+  const apply = await kubectl(['apply', '-k', join(ROOT, 'k8s/overlays/local')])
+  assert.equal(apply.code, 0, apply.stderr)
+  const ns = await kubectl([
+    'get',
+    'namespace',
+    'zdd',
+    '-o',
+    'jsonpath={.metadata.labels.pod-security\\.kubernetes\\.io/enforce}',
+  ])
+  assert.equal(ns.stdout, 'restricted')
+  for (const deployment of ['catalog', 'gateway', 'recommendations-a', 'recommendations-b']) {
+    const status = await kubectl([
+      '-n',
+      'zdd',
+      'rollout',
+      'status',
+      `deployment/${deployment}`,
+      '--timeout=300s',
+    ])
+    assert.equal(status.code, 0, status.stderr)
+  }
+  const response = await fetch(`http://127.0.0.1:${NETWORK.gatewayNodePort}/api/catalog/products`)
+  assert.equal(response.status, 200)
+  assert.match(response.headers.get('x-served-by') ?? '', /^catalog@v1\/catalog-/)
+  assert.match(response.headers.get('x-zdd-gateway') ?? '', /^gateway@v1\/gateway-/)
+})
+
+test('every overlay and addon passes kubectl apply --dry-run=server under restricted Pod Security; broken ones are refused', async (t) => {
+  if (!requireNode(t)) return
+  const warned = /would violate PodSecurity "restricted/
+  const dirs = [
+    ...readdirSync(join(ROOT, 'k8s/overlays')).map((name) => `k8s/overlays/${name}`),
+    ...readdirSync(join(ROOT, 'k8s/addons'))
+      .filter((name) => existsSync(join(ROOT, 'k8s/addons', name, 'kustomization.yaml')))
+      .map((name) => `k8s/addons/${name}`),
+  ]
+  assert.ok(dirs.length >= 11, dirs.join(', '))
+  // A dry run creates nothing, so namespaced objects need their namespace to exist: the addons' own.
+  assert.equal((await kubectl(['apply', '-f', join(ROOT, 'k8s/addons/unleash/namespace.yaml')])).code, 0)
+  for (const dir of dirs) {
+    const dry = await kubectl(['apply', '-k', join(ROOT, dir), '--dry-run=server'])
+    assert.equal(dry.code, 0, `${dir}: ${dry.stderr}`)
+    assert.doesNotMatch(dry.stderr, warned, `${dir} would violate the restricted standard`)
+  }
+  const fixture = (name: string) => join(ROOT, 'test/k8s/fixtures/broken', name)
+  // Controls: the same server refuses a typo (strict field validation) and warns about a pod template the
+  // restricted standard forbids, and its admission refuses such a pod outright.
+  const typo = await kubectl(['apply', '-k', fixture('typo-image-pull-policy'), '--dry-run=server'])
+  assert.notEqual(typo.code, 0)
+  assert.match(typo.stderr, /unknown field/)
+  for (const name of ['host-network', 'root-container', 'capabilities-added', 'seccomp-unconfined']) {
+    const dry = await kubectl(['apply', '-k', fixture(name), '--dry-run=server'])
+    assert.match(dry.stderr, warned, `${name}: ${dry.stderr}`)
+  }
+  const pod = await kubectl([
+    '-n',
+    'zdd',
+    'run',
+    'host-net',
+    '--image=docker.io/zdd/catalog:v1',
+    '--image-pull-policy=Never',
+    '--overrides={"spec":{"hostNetwork":true}}',
+    '--dry-run=server',
+  ])
+  assert.notEqual(pod.code, 0)
+  assert.match(pod.stderr, /forbidden: violates PodSecurity "restricted/)
+})
+
+test('a client that is not ours (wrk): kubectl rollout restart of catalog and of the gateway loses nothing', async (t) => {
+  if (!requireNode(t)) return
+  const wrk = spawn('wrk', [
+    '-t2',
+    '-c16',
+    '-d75s',
+    `http://127.0.0.1:${NETWORK.gatewayNodePort}/api/catalog/products`,
+  ])
+  let out = ''
+  wrk.stdout.on('data', (c) => {
+    out += c
+  })
+  const done = new Promise<void>((resolve) => wrk.on('close', () => resolve()))
+  for (const deployment of ['catalog', 'gateway']) {
+    assert.equal((await kubectl(['-n', 'zdd', 'rollout', 'restart', `deployment/${deployment}`])).code, 0)
+    const status = await kubectl([
+      '-n',
+      'zdd',
+      'rollout',
+      'status',
+      `deployment/${deployment}`,
+      '--timeout=300s',
+    ])
+    assert.equal(status.code, 0, status.stderr)
+  }
+  await done
+  t.diagnostic(out)
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1])
+  assert.ok(requests > 1_000, `wrk sent ${requests} requests`)
+  assert.doesNotMatch(out, /Non-2xx or 3xx responses/)
+  assert.doesNotMatch(out, /Socket errors/)
+})
+
+test('zdd demo rolling --cluster: 0 failed; the unprepared control under the same load loses requests', async (t) => {
+  if (!requireNode(t)) return
+  // The gateway is rolled twice: each restart replaces both of its pods, and only new connections that meet
+  // a dying pod before kube-proxy drops it can be refused (about a tenth of a second here).
+  const common = ['--roll', 'catalog,gateway,gateway', '--rps', '300', '--connections', '32']
+  const preparedJson = join(scratch, 'prepared.json')
+  const prepared = await zdd(['demo', 'rolling', '--cluster', ...common, '--json', preparedJson])
+  const report = readJson<RolloutReport>(preparedJson)
+  t.diagnostic(prepared.stdout)
+  assert.equal(report.parameters.backend, 'cluster')
+  assert.ok(report.phases.during.total > 5_000, `${report.phases.during.total} requests during the rollouts`)
+  assert.equal(report.failed, 0, JSON.stringify(report.failures))
+  assert.ok(
+    report.events.filter((e) => e.type === 'pod-terminating').length >= 7,
+    'every old pod was replaced',
+  )
+
+  const controlJson = join(scratch, 'control.json')
+  const control = await runControl([
+    'demo',
+    'rolling',
+    '--cluster',
+    ...common,
+    '--unprepared',
+    '--json',
+    controlJson,
+  ])
+  t.diagnostic(control)
+  const lost = readJson<RolloutReport>(controlJson)
+  assert.ok(lost.failed > 0, 'the unprepared variant loses requests on the real cluster')
+  assert.equal(lost.phases.before.failed, 0, 'nothing is lost before the rollout starts')
+})
+
+test('zdd cluster down leaves no process, mount, iptables chain, route or network device', async (t) => {
+  if (!requireNode(t)) return
+  const down = await zdd(['cluster', 'down'])
+  assert.match(down.stderr, /nothing of the cluster is left running/)
+  const processes = await sh(
+    "ps -eo stat=,args= | grep -E 'zdd-k8s|zdd-dns|containerd|/pause' | grep -v grep | grep -v '^Z' || true",
+  )
+  assert.equal(processes.trim(), '')
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+  assert.ok(!mounts.includes(layout().root), 'no mount under the cluster folder')
+  assert.ok(!/\/run\/netns\/cni-/.test(mounts), 'no pod network namespace')
+  assert.doesNotMatch(await sh('iptables-save; ip6tables-save'), /KUBE-|CNI-|ZDD-/)
+  assert.doesNotMatch(await sh('ip -br link'), new RegExp(`${NETWORK.nodeDevice}|${NETWORK.podBridge}|veth`))
+  assert.doesNotMatch(await sh('ip route show type blackhole'), /10\.244|10\.96/)
+  assert.ok(!existsSync('/sys/fs/cgroup/memory/kubepods'), 'no pod cgroup')
+})
+
+async function runControl(args: string[]): Promise<string> {
+  const { runCli } = await import('../helpers/cli.ts')
+  const run = await runCli(args, 1_800_000)
+  assert.equal(run.code, 3, `the control exits 3 (requests lost)\n${run.stdout}\n${run.stderr}`)
+  return run.stdout
+}
+
+function sh(command: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command])
+    let out = ''
+    child.stdout.on('data', (c) => {
+      out += c
+    })
+    child.on('close', () => resolve(out))
+  })
+}
