@@ -1,6 +1,6 @@
 import type { RolloutReport, Scenario } from '@zdd/rollout'
 import { appHeadline, appLines } from './summary-app.ts'
-import { clusterHeadline, isCluster } from './summary-cluster.ts'
+import { clusterHeadline, clusterLines, isCluster } from './summary-cluster.ts'
 
 const INDENT = '            '
 
@@ -94,7 +94,7 @@ function strategyLines(r: RolloutReport): string[] {
       `  after     ${layout(drain.after)}`,
     )
   }
-  return [...lines, ...appLines(r)]
+  return [...lines, ...appLines(r), ...clusterLines(r)]
 }
 
 /** Why requests were lost, in the terms of ZERO_DOWNTIME.md. */

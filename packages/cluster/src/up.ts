@@ -53,6 +53,7 @@ export async function up(log: Log): Promise<Layout> {
     if (name === 'kube-apiserver') await applyBootstrap()
     log(`${name}: ready${running === undefined ? '' : ` (already running, pid ${running})`}`)
   }
+  await installCrds(log)
   log(
     `cluster up in ${Math.round((Date.now() - started) / 1000)} s: node ${NETWORK.nodeName} Ready, cluster DNS answers`,
   )

@@ -1,4 +1,12 @@
-import { CLUSTER_RUN_DEFAULTS, type ClusterScenario, rolling, runOnCluster } from '@zdd/cluster'
+import {
+  blueGreen,
+  CLUSTER_RUN_DEFAULTS,
+  type ClusterScenario,
+  canary,
+  rolling,
+  runOnCluster,
+  upgrade,
+} from '@zdd/cluster'
 import { type FlagSpec, intFlag, parseFlags, usage } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { summary } from '../summary.ts'
@@ -42,6 +50,9 @@ const SCENARIOS: Record<string, (flags: Record<string, string | boolean | undefi
       throw new UsageError(`--roll takes catalog and/or gateway, comma-separated (got "${bad}")`)
     return rolling(roll)
   },
+  'blue-green': () => blueGreen(),
+  canary: () => canary(),
+  upgrade: () => upgrade(),
 }
 
 /** `zdd demo <strategy> --cluster`: the strategy on the real cluster, reported like the model's runs. */

@@ -1,10 +1,10 @@
-import type { Clock, EventLog } from '@zdd/rollout'
+import type { Clock, EventLog, RequestRecord } from '@zdd/rollout'
 import type { RunResult } from '../run.ts'
 
 /** What a scenario on the real cluster works with: kubectl (as a user would), the run's events and clock. */
 export interface ClusterContext {
   namespace: string
-  kubectl(args: string[], options?: { input?: string }): Promise<RunResult>
+  kubectl(args: string[], options?: { input?: string; check?: boolean }): Promise<RunResult>
   events: EventLog
   clock: Clock
   log(line: string): void
@@ -14,6 +14,8 @@ export interface ClusterContext {
 export interface ClusterScenario {
   name: string
   description: string
+  /** The strategy overlay under k8s/overlays (components/local is added); default `local`. */
+  overlay?: string
   /** Deployments whose SHUTDOWN_MODE the unprepared control switches (the ones the scenario replaces pods of). */
   rolled: string[]
   toVersion?: string
@@ -21,7 +23,8 @@ export interface ClusterScenario {
   execute(ctx: ClusterContext): Promise<void>
   /** Puts the namespace back as the overlay has it (objects the scenario added, a moved selector). */
   cleanup?(ctx: ClusterContext): Promise<void>
-  details?(): Record<string, unknown>
+  /** Extra report fields, computed from the run's records. */
+  details?(records: readonly RequestRecord[]): Record<string, unknown>
 }
 
 /** `kubectl rollout restart` and wait for `rollout status`, with events around it. */

@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
   EventLog,
@@ -16,11 +15,12 @@ import { NotRunningError } from '../errors.ts'
 import { loadedImages } from '../images/oci.ts'
 import { CLUSTER_SERVICES } from '../images/recipe.ts'
 import { kubectl } from '../kubectl.ts'
-import { KUBERNETES_VERSION, layout, NETWORK, REPO_ROOT } from '../layout.ts'
+import { KUBERNETES_VERSION, layout, NETWORK } from '../layout.ts'
 import { status } from '../status.ts'
 import { Api } from './api.ts'
 import type { ClusterContext, ClusterScenario } from './context.ts'
 import { observe } from './observe.ts'
+import { applyOverlay, deployments } from './overlay.ts'
 
 export interface ClusterRunOptions {
   rps: number
@@ -32,7 +32,6 @@ export interface ClusterRunOptions {
   tailMs: number
   timeoutMs: number
   path: string
-  overlay: string
 }
 
 export const CLUSTER_RUN_DEFAULTS: ClusterRunOptions = {
@@ -46,11 +45,9 @@ export const CLUSTER_RUN_DEFAULTS: ClusterRunOptions = {
   tailMs: 3_000,
   timeoutMs: 10_000,
   path: '/api/catalog/products',
-  overlay: 'local',
 }
 
 const NAMESPACE = 'zdd'
-const DEPLOYMENTS = ['catalog', 'gateway', 'recommendations-a', 'recommendations-b']
 
 /**
  * One proof on the real cluster: the overlay applied with kubectl, open-loop keep-alive load through the
@@ -74,10 +71,11 @@ export async function runOnCluster(
     clock,
     log,
   }
-  log(`kubectl apply -k k8s/overlays/${options.overlay}`)
-  await kubectl(['apply', '-k', join(REPO_ROOT, 'k8s', 'overlays', options.overlay)])
-  await setShutdownMode(ctx, scenario.rolled, options.unprepared)
-  await waitRolledOut(ctx, DEPLOYMENTS)
+  const overlay = scenario.overlay ?? 'local'
+  await applyOverlay(ctx, overlay)
+  const all = await deployments(ctx)
+  await setShutdownMode(ctx, all, scenario.rolled, options.unprepared)
+  await waitRolledOut(ctx, all)
   const origin = `http://127.0.0.1:${NETWORK.gatewayNodePort}`
   await waitAnswering(`${origin}${options.path}`)
   const api = new Api()
@@ -118,7 +116,7 @@ export async function runOnCluster(
   const finalPods = await podsNow()
   await scenario.cleanup?.(ctx)
   // Leave the namespace as the overlay has it: `kubectl apply` keeps an env var it never set.
-  if (options.unprepared) await setShutdownMode(ctx, scenario.rolled, false)
+  if (options.unprepared) await setShutdownMode(ctx, await deployments(ctx), scenario.rolled, false)
   const versionOf = new Map(
     events.events.filter((e) => e.pod && e.version).map((e) => [e.pod as string, e.version as string]),
   )
@@ -134,7 +132,7 @@ export async function runOnCluster(
     parameters: {
       backend: 'cluster',
       kubernetes: KUBERNETES_VERSION,
-      overlay: `k8s/overlays/${options.overlay}`,
+      overlay: `k8s/overlays/${overlay}`,
       rps: options.rps,
       connections: options.connections,
       maxRequestsPerConnection: options.maxRequestsPerConnection,
@@ -148,7 +146,7 @@ export async function runOnCluster(
     events: events.events,
     perVersion: perVersion(records, (pod) => versionOf.get(pod)),
     timeline: timeline(records),
-    ...scenario.details?.(),
+    ...scenario.details?.(records),
   }
 }
 
@@ -165,12 +163,12 @@ async function ensureReady(): Promise<void> {
 /** The control: SHUTDOWN_MODE=unprepared on the rolled Deployments (removed again for a prepared run). */
 async function setShutdownMode(
   ctx: ClusterContext,
-  deployments: string[],
+  all: string[],
+  rolled: string[],
   unprepared: boolean,
 ): Promise<void> {
-  const value = unprepared ? 'SHUTDOWN_MODE=unprepared' : 'SHUTDOWN_MODE-'
-  for (const deployment of DEPLOYMENTS) {
-    const wanted = unprepared && deployments.includes(deployment) ? value : 'SHUTDOWN_MODE-'
+  for (const deployment of all) {
+    const wanted = unprepared && rolled.includes(deployment) ? 'SHUTDOWN_MODE=unprepared' : 'SHUTDOWN_MODE-'
     await ctx.kubectl(['-n', ctx.namespace, 'set', 'env', `deployment/${deployment}`, wanted])
   }
 }
