@@ -64,12 +64,14 @@ export class Api {
     url.searchParams.set('watch', '1')
     // A watch ends when the API server closes it or restarts (the upgrade demo): start it again. The new
     // one begins with every current object as ADDED, which observers treat as a no-op for known objects.
+    let restarted = false
     const again = () => {
       this.#requests.delete(req)
-      if (!this.#closed) setTimeout(() => this.watch(path, onEvent), 500).unref()
+      if (restarted || this.#closed) return
+      restarted = true
+      setTimeout(() => this.watch(path, onEvent), 500).unref()
     }
     const req = request(url, { agent: this.#agent }, (res) => {
-      res.on('end', again)
       let buffer = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => {
@@ -82,7 +84,10 @@ export class Api {
           onEvent(event.type, event.object)
         }
       })
+      res.on('error', again)
     })
+    // 'close' comes however the exchange ends: the server closed the stream, or the connection broke.
+    req.on('close', again)
     req.on('error', again)
     req.end()
     this.#requests.add(req)
