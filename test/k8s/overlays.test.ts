@@ -30,6 +30,7 @@ describe('overlays', () => {
       'ab-testing',
       'shadow',
       'minikube',
+      'local',
     ]) {
       assert.ok(dirs(OVERLAYS).includes(name), `k8s/overlays/${name} missing`)
     }
