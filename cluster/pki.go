@@ -21,6 +21,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -33,29 +34,39 @@ type identity struct {
 func runPKI(args []string) int {
 	fs := flag.NewFlagSet("pki", flag.ContinueOnError)
 	dir := fs.String("dir", "", "folder for the certificates and kubeconfigs")
-	node := fs.String("node-name", "", "the node's name")
-	nodeIP := fs.String("node-ip", "", "the node's address (API server and kubelet serving certificates)")
+	var nodes stringList
+	fs.Var(&nodes, "node", "a node as name=address (repeat for each node): its kubelet's certificates")
+	apiserverIP := fs.String("apiserver-ip", "", "the API server's address (its serving certificate)")
 	serviceIP := fs.String("service-ip", "", "the kubernetes Service's ClusterIP")
 	server := fs.String("server", "", "API server URL written into the kubeconfigs")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	for name, value := range map[string]string{"--dir": *dir, "--node-name": *node, "--node-ip": *nodeIP, "--service-ip": *serviceIP, "--server": *server} {
+	for name, value := range map[string]string{"--dir": *dir, "--apiserver-ip": *apiserverIP, "--service-ip": *serviceIP, "--server": *server, "--node": nodes.String()} {
 		if value == "" {
 			fmt.Fprintf(os.Stderr, "pki: %s is required\n", name)
 			return 2
 		}
 	}
-	if err := writePKI(*dir, *node, net.ParseIP(*nodeIP), net.ParseIP(*serviceIP), *server); err != nil {
+	parsed := map[string]net.IP{}
+	for _, n := range nodes {
+		name, addr, ok := strings.Cut(n, "=")
+		if !ok || net.ParseIP(addr) == nil {
+			fmt.Fprintf(os.Stderr, "pki: --node %q is not name=address\n", n)
+			return 2
+		}
+		parsed[name] = net.ParseIP(addr)
+	}
+	if err := writePKI(*dir, parsed, net.ParseIP(*apiserverIP), net.ParseIP(*serviceIP), *server); err != nil {
 		fmt.Fprintf(os.Stderr, "pki: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func writePKI(dir, node string, nodeIP, serviceIP net.IP, server string) error {
-	if nodeIP == nil || serviceIP == nil {
-		return errors.New("--node-ip and --service-ip must be IP addresses")
+func writePKI(dir string, nodes map[string]net.IP, apiserverIP, serviceIP net.IP, server string) error {
+	if apiserverIP == nil || serviceIP == nil {
+		return errors.New("--apiserver-ip and --service-ip must be IP addresses")
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -65,14 +76,17 @@ func writePKI(dir, node string, nodeIP, serviceIP net.IP, server string) error {
 		return err
 	}
 	loopback := net.ParseIP("127.0.0.1")
-	serving := []struct {
+	type servingCert struct {
 		name string
 		cn   string
 		dns  []string
 		ips  []net.IP
-	}{
-		{"apiserver", "kube-apiserver", []string{"kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "localhost"}, []net.IP{loopback, nodeIP, serviceIP}},
-		{"kubelet", node, []string{node, "localhost"}, []net.IP{loopback, nodeIP}},
+	}
+	serving := []servingCert{
+		{"apiserver", "kube-apiserver", []string{"kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "localhost"}, []net.IP{loopback, apiserverIP, serviceIP}},
+	}
+	for node, ip := range nodes {
+		serving = append(serving, servingCert{"kubelet-" + node, node, []string{node, "localhost"}, []net.IP{loopback, ip}})
 	}
 	for _, s := range serving {
 		if err := ensureCert(dir, s.name, ca, caKey, pkix.Name{CommonName: s.cn}, x509.ExtKeyUsageServerAuth, s.dns, s.ips); err != nil {
@@ -90,9 +104,12 @@ func writePKI(dir, node string, nodeIP, serviceIP net.IP, server string) error {
 		{"admin", "zdd-admin", []string{"system:masters"}},
 		{"controller-manager", "system:kube-controller-manager", nil},
 		{"scheduler", "system:kube-scheduler", nil},
-		{"kubelet", "system:node:" + node, []string{"system:nodes"}},
 		{"proxy", "system:kube-proxy", nil},
 		{"coredns", "zdd:coredns", nil},
+	}
+	for node := range nodes {
+		// The Node authorizer and NodeRestriction admit a kubelet by this name and group only.
+		identities = append(identities, identity{"kubelet-" + node, "system:node:" + node, []string{"system:nodes"}})
 	}
 	for _, id := range identities {
 		if err := ensureKubeconfig(dir, id, ca, caKey, server); err != nil {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Layout } from './layout.ts'
+import { type Layout, NODES } from './layout.ts'
 import { terminate } from './processes.ts'
 import { run } from './run.ts'
 
@@ -31,7 +31,8 @@ export function shims(l: Layout): number[] {
   return processes()
     .filter(
       ({ cmdline }) =>
-        cmdline[0]?.endsWith('containerd-shim-runc-v2') && cmdline.includes(l.containerd.socket),
+        cmdline[0]?.endsWith('containerd-shim-runc-v2') &&
+        cmdline.some((arg) => arg.startsWith(`${l.root}/`)),
     )
     .map(({ pid }) => pid)
 }
@@ -62,7 +63,7 @@ export function podProcesses(): number[] {
   return [...pids]
 }
 
-/** kubepods cgroup folders, deepest first. */
+/** kubepods cgroup folders of every node, deepest first. */
 export function podCgroups(): string[] {
   const found: string[] = []
   const walk = (dir: string) => {
@@ -73,10 +74,16 @@ export function podCgroups(): string[] {
   }
   if (!existsSync(CGROUP)) return found
   for (const hierarchy of readdirSync(CGROUP)) {
-    const root = join(CGROUP, hierarchy, 'kubepods')
-    try {
-      if (statSync(root).isDirectory()) walk(root)
-    } catch {}
+    for (const node of NODES) {
+      const root = join(CGROUP, hierarchy, node.cgroupRoot, 'kubepods')
+      try {
+        if (statSync(root).isDirectory()) walk(root)
+      } catch {}
+      // A second node's own cgroup root goes too, after everything under it.
+      if (node.cgroupRoot !== '/' && existsSync(join(CGROUP, hierarchy, node.cgroupRoot))) {
+        found.push(join(CGROUP, hierarchy, node.cgroupRoot))
+      }
+    }
   }
   return found
 }

@@ -1,14 +1,16 @@
 import { join } from 'node:path'
 import type { Binaries } from './build.ts'
-import { type Layout, NETWORK } from './layout.ts'
+import { type Layout, NETWORK, NODES, type NodeSpec, nodePaths } from './layout.ts'
 
 export type ComponentName =
   | 'containerd'
+  | 'containerd-2'
   | 'etcd'
   | 'kube-apiserver'
   | 'kube-controller-manager'
   | 'kube-scheduler'
   | 'kubelet'
+  | 'kubelet-2'
   | 'kube-proxy'
   | 'coredns'
 
@@ -21,14 +23,28 @@ export interface Component {
 
 export const COMPONENTS: readonly ComponentName[] = [
   'containerd',
+  'containerd-2',
   'etcd',
   'kube-apiserver',
   'kube-controller-manager',
   'kube-scheduler',
   'kubelet',
+  'kubelet-2',
   'kube-proxy',
   'coredns',
 ]
+
+/** The node a per-node component belongs to (containerd, kubelet), undefined for the shared ones. */
+export function nodeOf(name: ComponentName): NodeSpec | undefined {
+  if (name === 'containerd' || name === 'kubelet') return NODES[0]
+  if (name === 'containerd-2' || name === 'kubelet-2') return NODES[1]
+  return undefined
+}
+
+/** The components of a cluster of `nodes` nodes, in start order. */
+export function componentsFor(nodes: number): ComponentName[] {
+  return COMPONENTS.filter((name) => (nodeOf(name)?.index ?? 0) < nodes)
+}
 
 /** The control plane, in the order an upgrade restarts it. */
 export const CONTROL_PLANE: readonly ComponentName[] = [
@@ -44,7 +60,12 @@ export function component(name: ComponentName, l: Layout, bins: Binaries): Compo
   const k8s = (args: string[]): Component => ({ name, command: bins.k8s, args: [name, ...args] })
   switch (name) {
     case 'containerd':
-      return { name, command: 'containerd', args: ['--config', l.containerd.config] }
+    case 'containerd-2':
+      return {
+        name,
+        command: 'containerd',
+        args: ['--config', nodePaths(l, nodeOf(name) as NodeSpec).containerd.config],
+      }
     case 'etcd':
       return k8s([
         '--name=zdd',
@@ -107,13 +128,22 @@ export function component(name: ComponentName, l: Layout, bins: Binaries): Compo
         '--leader-elect=false',
       ])
     case 'kubelet':
-      return k8s([
-        `--config=${l.kubelet.config}`,
-        `--kubeconfig=${pki('kubelet.kubeconfig')}`,
-        `--root-dir=${l.kubelet.root}`,
-        `--hostname-override=${NETWORK.nodeName}`,
-        `--node-ip=${NETWORK.nodeIP}`,
-      ])
+    case 'kubelet-2': {
+      const node = nodeOf(name) as NodeSpec
+      const paths = nodePaths(l, node)
+      return {
+        name,
+        command: bins.k8s,
+        args: [
+          'kubelet',
+          `--config=${paths.kubelet.config}`,
+          `--kubeconfig=${pki(`kubelet-${node.name}.kubeconfig`)}`,
+          `--root-dir=${paths.kubelet.root}`,
+          `--hostname-override=${node.name}`,
+          `--node-ip=${node.ip}`,
+        ],
+      }
+    }
     case 'kube-proxy':
       return k8s([`--config=${l.proxyConfig}`])
     case 'coredns':

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { type Layout, NETWORK } from './layout.ts'
+import { type Layout, NETWORK, NODES, type NodeSpec, nodePaths } from './layout.ts'
 
 /** The pod sandbox image containerd runs first in every pod; built here (cluster/pause.c), never pulled. */
 export const PAUSE_IMAGE = 'docker.io/zdd/pause:1'
@@ -10,22 +10,28 @@ function write(path: string, text: string): void {
   writeFileSync(path, text)
 }
 
-/** Every configuration file of the node, rewritten at each `up` from the layout (never edited by hand). */
+/** Every configuration file of the cluster, rewritten at each `up` from the layout (never edited by hand). */
 export function writeConfigs(l: Layout): void {
+  for (const node of NODES) writeNodeConfigs(l, node)
+  writeSharedConfigs(l)
+}
+
+function writeNodeConfigs(l: Layout, node: NodeSpec): void {
+  const n = nodePaths(l, node)
   // containerd: CRI on our own socket and folders, so a containerd the machine may run is left alone.
   // restrict_oom_score_adj: runc cannot set a negative oom_score_adj without CAP_SYS_RESOURCE, and every
   // sandbox fails ("can't get final child's PID from pipe: EOF") unless the runtime stays within its own.
   write(
-    l.containerd.config,
+    n.containerd.config,
     `version = 2
-root = "${l.containerd.root}"
-state = "${l.containerd.state}"
+root = "${n.containerd.root}"
+state = "${n.containerd.state}"
 
 [grpc]
-  address = "${l.containerd.socket}"
+  address = "${n.containerd.socket}"
 
 [plugins."io.containerd.internal.v1.opt"]
-  path = "${join(l.containerd.root, 'opt')}"
+  path = "${join(n.containerd.root, 'opt')}"
 
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "${PAUSE_IMAGE}"
@@ -40,13 +46,13 @@ state = "${l.containerd.state}"
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
-    conf_dir = "${l.cni.conf}"
+    conf_dir = "${n.cni.conf}"
 `,
   )
   // One bridge, host-local addresses from the node's pod range. No masquerade: pod traffic has nowhere
   // to go but this machine. hairpinMode: a pod reaching its own Service may be sent back to itself.
   write(
-    join(l.cni.conf, '10-zdd.conflist'),
+    join(n.cni.conf, '10-zdd.conflist'),
     `${JSON.stringify(
       {
         cniVersion: '1.0.0',
@@ -54,15 +60,15 @@ state = "${l.containerd.state}"
         plugins: [
           {
             type: 'bridge',
-            bridge: NETWORK.podBridge,
+            bridge: node.bridge,
             isGateway: true,
             ipMasq: false,
             hairpinMode: true,
             ipam: {
               type: 'host-local',
-              ranges: [[{ subnet: NETWORK.podCIDR }]],
+              ranges: [[{ subnet: node.podCIDR }]],
               routes: [{ dst: '0.0.0.0/0' }],
-              dataDir: l.cni.state,
+              dataDir: n.cni.state,
             },
           },
         ],
@@ -71,23 +77,24 @@ state = "${l.containerd.state}"
       2,
     )}\n`,
   )
-  // Pods resolve through the cluster DNS only: an empty upstream keeps every other name on this machine.
-  write(l.resolvConf, '# no upstream resolvers: the local cluster never looks names up off this machine\n')
   write(
-    l.kubelet.config,
+    n.kubelet.config,
     `apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-address: ${NETWORK.nodeIP}
+address: ${node.ip}
+port: ${node.kubeletPort}
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
+healthzPort: ${node.healthzPort}
+cgroupRoot: ${node.cgroupRoot}
 authentication:
   anonymous: { enabled: false }
   webhook: { enabled: true }
   x509: { clientCAFile: ${join(l.pki, 'ca.crt')} }
 authorization: { mode: Webhook }
-tlsCertFile: ${join(l.pki, 'kubelet.crt')}
-tlsPrivateKeyFile: ${join(l.pki, 'kubelet.key')}
-containerRuntimeEndpoint: unix://${l.containerd.socket}
+tlsCertFile: ${join(l.pki, `kubelet-${node.name}.crt`)}
+tlsPrivateKeyFile: ${join(l.pki, `kubelet-${node.name}.key`)}
+containerRuntimeEndpoint: unix://${n.containerd.socket}
 # cgroup v1 with the cgroupfs driver: what this machine has (no systemd as PID 1).
 cgroupDriver: cgroupfs
 failCgroupV1: false
@@ -105,6 +112,12 @@ imageGCLowThresholdPercent: 98
 shutdownGracePeriod: 0s
 `,
   )
+}
+
+function writeSharedConfigs(l: Layout): void {
+  // Pods resolve through the cluster DNS only: an empty upstream keeps every other name on this machine.
+  write(l.resolvConf, '# no upstream resolvers: the local cluster never looks names up off this machine\n')
+
   write(
     l.proxyConfig,
     `apiVersion: kubeproxy.config.k8s.io/v1alpha1

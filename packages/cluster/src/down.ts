@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { killContainers, ourMounts, podCgroups, removeCgroups, shims, unmountAll } from './cleanup.ts'
 import { COMPONENTS } from './components.ts'
-import { layout, NETWORK } from './layout.ts'
+import { layout, NETWORK, NODES } from './layout.ts'
 import { linkExists, ourChains, tearDownNetwork } from './network.ts'
 import { checkPrerequisites } from './prerequisites.ts'
 import { pidOf, stop } from './processes.ts'
@@ -21,7 +21,7 @@ export async function down(log: Log): Promise<string[]> {
   checkPrerequisites('down')
   const l = layout()
   for (const name of [...COMPONENTS].reverse()) {
-    if (name === 'containerd') {
+    if (name === 'containerd-2') {
       const killed = await killContainers(l)
       if (killed > 0) log(`pods: ${killed} container processes and shims stopped`)
     }
@@ -52,7 +52,7 @@ export async function leftovers(): Promise<string[]> {
   for (const pid of shims(l)) left.push(`process containerd-shim-runc-v2 (pid ${pid})`)
   for (const point of ourMounts(l)) left.push(`mount ${point}`)
   for (const dir of podCgroups()) left.push(`cgroup ${dir}`)
-  for (const device of [NETWORK.nodeDevice, NETWORK.podBridge]) {
+  for (const device of [NETWORK.nodeDevice, ...NODES.map((n) => n.bridge)]) {
     if (await linkExists(device)) left.push(`network device ${device}`)
   }
   for (const command of ['iptables', 'ip6tables']) {

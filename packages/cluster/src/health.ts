@@ -26,9 +26,9 @@ export async function apiReady(): Promise<boolean> {
   return (await kubectl(['get', '--raw', '/readyz'], { check: false })).stdout.trim() === 'ok'
 }
 
-export async function nodeReady(): Promise<boolean> {
+export async function nodeReady(name: string = NETWORK.nodeName): Promise<boolean> {
   const out = await kubectl(
-    ['get', 'node', NETWORK.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'],
+    ['get', 'node', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'],
     { check: false },
   )
   return out.stdout.trim() === 'True'

@@ -75,3 +75,65 @@ export const NETWORK = {
 } as const
 
 export const KUBERNETES_VERSION = 'v1.34.4'
+
+/**
+ * The nodes a cluster can have: the first always, the second with `zdd cluster up --nodes 2`. Both run on
+ * this machine, each with its own kubelet, containerd, pod bridge and pod range, ports and cgroup root;
+ * they share the host's network namespace, so one kube-proxy serves both.
+ */
+export interface NodeSpec {
+  index: number
+  name: string
+  ip: string
+  bridge: string
+  podCIDR: string
+  kubeletPort: number
+  healthzPort: number
+  /** Where the kubelet puts its kubepods hierarchy, in every cgroup controller. */
+  cgroupRoot: string
+}
+
+export const NODES: readonly NodeSpec[] = [
+  {
+    index: 0,
+    name: NETWORK.nodeName,
+    ip: NETWORK.nodeIP,
+    bridge: NETWORK.podBridge,
+    podCIDR: NETWORK.podCIDR,
+    kubeletPort: 10250,
+    healthzPort: 10248,
+    cgroupRoot: '/',
+  },
+  {
+    index: 1,
+    name: 'zdd-node-2',
+    ip: '10.245.0.2',
+    bridge: 'zddcni1',
+    podCIDR: '10.244.1.0/24',
+    kubeletPort: 10350,
+    healthzPort: 10348,
+    cgroupRoot: '/zdd-node-2',
+  },
+]
+
+export interface NodePaths {
+  containerd: Layout['containerd']
+  cni: Layout['cni']
+  kubelet: Layout['kubelet']
+}
+
+/** The first node's files are the layout's own; the second's live under node2/. */
+export function nodePaths(l: Layout, node: NodeSpec): NodePaths {
+  if (node.index === 0) return { containerd: l.containerd, cni: l.cni, kubelet: l.kubelet }
+  const dir = join(l.root, 'node2')
+  return {
+    containerd: {
+      root: join(dir, 'containerd', 'root'),
+      state: join(dir, 'containerd', 'state'),
+      config: join(dir, 'containerd', 'config.toml'),
+      socket: join(dir, 'containerd', 'containerd.sock'),
+    },
+    cni: { conf: join(dir, 'cni', 'net.d'), state: join(dir, 'cni', 'state') },
+    kubelet: { root: join(dir, 'kubelet'), config: join(dir, 'kubelet.yaml') },
+  }
+}

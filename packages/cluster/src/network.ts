@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { type Layout, NETWORK } from './layout.ts'
+import { type Layout, NETWORK, NODES } from './layout.ts'
 import { run } from './run.ts'
 
 const ISOLATE_CHAIN = 'ZDD-ISOLATE'
 
 /**
- * The node's network, before any component starts: the node address on a bridge of its own, blackhole
+ * The nodes' network, before any component starts: the node addresses on a bridge of their own, blackhole
  * routes for the pod and Service ranges (a packet for them that no rule claims dies here instead of
  * leaving by the default route), and a FORWARD rule that drops pod traffic bound anywhere but other pods.
  * The machine settings it changes (ip_forward, / mount propagation) are written down and restored by `down`.
@@ -22,7 +22,7 @@ export async function setUpNetwork(l: Layout): Promise<void> {
   if (!(await linkExists(NETWORK.nodeDevice))) {
     await run('ip', ['link', 'add', NETWORK.nodeDevice, 'type', 'bridge'])
   }
-  await run('ip', ['addr', 'replace', `${NETWORK.nodeIP}/32`, 'dev', NETWORK.nodeDevice])
+  for (const node of NODES) await run('ip', ['addr', 'replace', `${node.ip}/32`, 'dev', NETWORK.nodeDevice])
   await run('ip', ['link', 'set', NETWORK.nodeDevice, 'up'])
   for (const range of [NETWORK.clusterCIDR, NETWORK.serviceCIDR]) {
     await run('ip', ['route', 'replace', 'blackhole', range])
@@ -50,7 +50,7 @@ export async function setUpNetwork(l: Layout): Promise<void> {
 }
 
 export async function tearDownNetwork(l: Layout): Promise<void> {
-  for (const device of [NETWORK.podBridge, NETWORK.nodeDevice]) {
+  for (const device of [...NODES.map((n) => n.bridge), NETWORK.nodeDevice]) {
     if (await linkExists(device)) await run('ip', ['link', 'del', device])
   }
   for (const range of [NETWORK.clusterCIDR, NETWORK.serviceCIDR]) {

@@ -6,7 +6,7 @@ import { importImage, packImage } from './images/oci.ts'
 import type { Layout } from './layout.ts'
 
 /** The sandbox image: the static pause program alone, as the only file of its image. */
-export async function loadPauseImage(l: Layout, bins: Binaries): Promise<void> {
+export async function loadPauseImage(l: Layout, bins: Binaries, socket: string): Promise<void> {
   const scratch = mkdtempSync(join(l.root, 'pause-'))
   try {
     const rootfs = join(scratch, 'rootfs')
@@ -16,7 +16,7 @@ export async function loadPauseImage(l: Layout, bins: Binaries): Promise<void> {
     writeFileSync(config, JSON.stringify({ Entrypoint: ['/pause'], User: '65535:65535' }))
     const archive = join(scratch, 'pause.tar')
     await packImage(bins, rootfs, config, archive, [PAUSE_IMAGE])
-    await importImage(l, archive)
+    await importImage(socket, archive)
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }

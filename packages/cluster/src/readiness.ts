@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
-import type { ComponentName } from './components.ts'
+import { type ComponentName, nodeOf } from './components.ts'
 import { apiReady, dnsAnswers, healthy, nodeReady } from './health.ts'
-import { type Layout, NETWORK } from './layout.ts'
+import { type Layout, NETWORK, type NodeSpec, nodePaths } from './layout.ts'
 import { run } from './run.ts'
 
 /** When each component counts as up, and what to say while it is not. */
@@ -14,13 +14,16 @@ export interface Readiness {
 export function readiness(name: ComponentName, l: Layout): Readiness {
   switch (name) {
     case 'containerd':
+    case 'containerd-2': {
+      const socket = nodePaths(l, nodeOf(name) as NodeSpec).containerd.socket
       return {
         waitingFor: 'the CRI socket',
         timeoutMs: 30_000,
         check: async () =>
-          existsSync(l.containerd.socket) &&
-          (await run('ctr', ['--address', l.containerd.socket, 'version'], { check: false })).code === 0,
+          existsSync(socket) &&
+          (await run('ctr', ['--address', socket, 'version'], { check: false })).code === 0,
       }
+    }
     case 'etcd':
       return {
         waitingFor: 'http://127.0.0.1:2379/health',
@@ -42,11 +45,15 @@ export function readiness(name: ComponentName, l: Layout): Readiness {
         check: () => healthy('https://127.0.0.1:10259/healthz'),
       }
     case 'kubelet':
+    case 'kubelet-2': {
+      const node = nodeOf(name) as NodeSpec
       return {
-        waitingFor: `node ${NETWORK.nodeName} to be Ready`,
+        waitingFor: `node ${node.name} to be Ready`,
         timeoutMs: 120_000,
-        check: async () => (await healthy('http://127.0.0.1:10248/healthz')) && (await nodeReady()),
+        check: async () =>
+          (await healthy(`http://127.0.0.1:${node.healthzPort}/healthz`)) && (await nodeReady(node.name)),
       }
+    }
     case 'kube-proxy':
       return {
         waitingFor: 'http://127.0.0.1:10256/healthz',

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises'
-import { down, layout, measurePropagation, NETWORK, status, up } from '@zdd/cluster'
+import { down, layout, measurePropagation, NETWORK, NODES, status, up } from '@zdd/cluster'
 import { intFlag, parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { clusterImages } from './cluster-images.ts'
 
 const HELP = `Usage: zdd cluster up|down|status|env|images|propagation
 
-  up       start a single-node Kubernetes from real components on this machine (as root); idempotent
+  up [--nodes 2]  start Kubernetes from real components on this machine (as root); idempotent. A second
+           node (its own kubelet, containerd, pod bridge) makes drains and node-by-node upgrades possible
   env      print the exports for a shell: KUBECONFIG, PATH (kubectl of the cluster's release), ZDD_GATEWAY_URL
   images   build every service image without Docker and load it into the node (zdd/<service>:v1 and :v2)
   propagation [--samples N] [--json FILE]
@@ -19,12 +20,14 @@ const log = (line: string) => process.stderr.write(`[cluster] ${line}\n`)
 
 export async function cluster(args: string[]): Promise<number> {
   const [sub, ...rest] = args
-  if (rest.length > 0 && sub !== 'images' && sub !== 'propagation')
+  if (rest.length > 0 && sub !== 'images' && sub !== 'propagation' && sub !== 'up')
     throw new UsageError(`zdd cluster ${sub} takes no arguments`)
   switch (sub) {
-    case 'up':
-      await up(log)
+    case 'up': {
+      const flags = parseFlags(rest, { nodes: { type: 'string', description: 'nodes: 1, or 2 for drains' } })
+      await up(log, flags.nodes === undefined ? {} : { nodes: intFlag(flags, 'nodes', 1, 1, NODES.length) })
       return 0
+    }
     case 'down': {
       const left = await down(log)
       if (left.length === 0) {
@@ -38,7 +41,8 @@ export async function cluster(args: string[]): Promise<number> {
       const s = await status()
       for (const c of s.components)
         process.stdout.write(`${c.name.padEnd(24)} ${c.pid ? `running (pid ${c.pid})` : 'stopped'}\n`)
-      process.stdout.write(`node ${NETWORK.nodeName.padEnd(19)} ${s.nodeReady ? 'Ready' : 'not ready'}\n`)
+      for (const node of s.nodes)
+        process.stdout.write(`node ${node.name.padEnd(19)} ${node.ready ? 'Ready' : 'not ready'}\n`)
       return s.running && s.nodeReady ? 0 : 1
     }
     case 'env': {

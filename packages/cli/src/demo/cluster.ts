@@ -3,6 +3,9 @@ import {
   CLUSTER_RUN_DEFAULTS,
   type ClusterScenario,
   canary,
+  NODES,
+  nodeCount,
+  nodeDrain,
   rolling,
   runOnCluster,
   upgrade,
@@ -52,7 +55,12 @@ const SCENARIOS: Record<string, (flags: Record<string, string | boolean | undefi
   },
   'blue-green': () => blueGreen(),
   canary: () => canary(),
-  upgrade: () => upgrade(),
+  upgrade: () => upgrade(NODES.slice(0, nodeCount())),
+  'node-drain': () => {
+    if (nodeCount() < 2)
+      throw new UsageError('node-drain needs a second node to drain to: zdd cluster up --nodes 2')
+    return nodeDrain()
+  },
 }
 
 /** `zdd demo <strategy> --cluster`: the strategy on the real cluster, reported like the model's runs. */

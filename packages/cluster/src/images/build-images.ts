@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureBinaries } from '../build.ts'
-import { layout, REPO_ROOT } from '../layout.ts'
+import { type Layout, layout, NODES, nodePaths, REPO_ROOT } from '../layout.ts'
 import { run } from '../run.ts'
-import type { Log } from '../up.ts'
+import { type Log, nodeCount } from '../up.ts'
 import { importImage, packImage } from './oci.ts'
 import { CLUSTER_SERVICES, imageConfig, imageNames } from './recipe.ts'
 import { nodeRootfs } from './rootfs.ts'
@@ -44,7 +44,7 @@ export async function buildImages(
       const names = imageNames(service)
       await packImage(bins, rootfs, config, join(scratch, 'image.tar'), names)
       renameSync(join(scratch, 'image.tar'), archive)
-      if (load) await importImage(l, archive)
+      if (load) for (const socket of nodeSockets(l)) await importImage(socket, archive)
       log(
         `${service}: ${names.join(', ')} built${load ? ' and loaded' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       )
@@ -54,4 +54,9 @@ export async function buildImages(
     }
   }
   return built
+}
+
+/** The containerd socket of each node of the cluster. */
+export function nodeSockets(l: Layout): string[] {
+  return NODES.slice(0, nodeCount(l)).map((node) => nodePaths(l, node).containerd.socket)
 }

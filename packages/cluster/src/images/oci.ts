@@ -1,5 +1,4 @@
 import type { Binaries } from '../build.ts'
-import type { Layout } from '../layout.ts'
 import { run } from '../run.ts'
 
 /** A folder packed as a single-layer OCI archive by the cluster binary's `oci` helper. */
@@ -22,13 +21,13 @@ export async function packImage(
   ])
 }
 
-/** Loads an archive into the node's containerd, where the kubelet finds images (namespace k8s.io). */
-export async function importImage(l: Layout, archive: string): Promise<void> {
-  await run('ctr', ['--address', l.containerd.socket, '-n', 'k8s.io', 'images', 'import', archive])
+/** Loads an archive into a node's containerd (its socket), where the kubelet finds images (namespace k8s.io). */
+export async function importImage(socket: string, archive: string): Promise<void> {
+  await run('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'import', archive])
 }
 
-export async function loadedImages(l: Layout): Promise<string[]> {
-  const out = await run('ctr', ['--address', l.containerd.socket, '-n', 'k8s.io', 'images', 'ls', '-q'], {
+export async function loadedImages(socket: string): Promise<string[]> {
+  const out = await run('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'ls', '-q'], {
     check: false,
   })
   return out.stdout.split('\n').filter(Boolean)

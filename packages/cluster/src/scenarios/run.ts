@@ -12,6 +12,7 @@ import {
   timeline,
 } from '@zdd/rollout'
 import { NotRunningError } from '../errors.ts'
+import { nodeSockets } from '../images/build-images.ts'
 import { loadedImages } from '../images/oci.ts'
 import { CLUSTER_SERVICES } from '../images/recipe.ts'
 import { kubectl } from '../kubectl.ts'
@@ -153,10 +154,15 @@ export async function runOnCluster(
 async function ensureReady(): Promise<void> {
   const s = await status()
   if (!s.running) throw new NotRunningError()
-  const images = await loadedImages(layout())
-  const missing = CLUSTER_SERVICES.filter((service) => !images.some((i) => i.includes(`/zdd/${service}:`)))
+  const missing: string[] = []
+  for (const socket of nodeSockets(layout())) {
+    const images = await loadedImages(socket)
+    missing.push(...CLUSTER_SERVICES.filter((service) => !images.some((i) => i.includes(`/zdd/${service}:`))))
+  }
   if (missing.length > 0) {
-    throw new Error(`the node has no image for ${missing.join(', ')}: run \`zdd cluster images\` first`)
+    throw new Error(
+      `a node has no image for ${[...new Set(missing)].join(', ')}: run \`zdd cluster images\` first`,
+    )
   }
 }
 
@@ -189,10 +195,9 @@ export async function waitRolledOut(ctx: ClusterContext, deployments: string[]):
 async function waitAnswering(url: string): Promise<void> {
   const deadline = Date.now() + 60_000
   for (;;) {
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-      .then(async (r) => (await r.arrayBuffer(), r.ok))
-      .catch(() => false)
-    if (ok) return
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) }).catch(() => undefined)
+    await response?.arrayBuffer().catch(() => undefined)
+    if (response?.ok) return
     if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within 60 s after the rollout`)
     await sleep(250)
   }

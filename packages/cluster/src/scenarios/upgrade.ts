@@ -1,8 +1,9 @@
 import { type RequestRecord, tally } from '@zdd/rollout'
 import { CONTROL_PLANE } from '../components.ts'
-import { NETWORK } from '../layout.ts'
+import type { NodeSpec } from '../layout.ts'
 import { restartComponent } from '../restart.ts'
 import type { ClusterContext, ClusterScenario } from './context.ts'
+import { drain } from './drain.ts'
 import { deployments } from './overlay.ts'
 import { waitRolledOut } from './run.ts'
 
@@ -15,11 +16,15 @@ interface Step {
 
 /**
  * What a Kubernetes upgrade does to users, on the real node: the control plane restarted one component at a
- * time (kube-apiserver, kube-controller-manager, kube-scheduler), then the node's turn: cordon, drain
- * (evictions that the PodDisruptionBudgets allow; on one node the evicted pods wait, Pending, for the
- * uncordon), the kubelet restarted, uncordon. The report says what each step cost.
+ * time (kube-apiserver, kube-controller-manager, kube-scheduler), then each node in turn: `kubectl drain`
+ * (which cordons it and evicts its pods as the PodDisruptionBudgets allow), its kubelet restarted,
+ * uncordon. With one node the evicted pods have nowhere to go: the drain stops at what the budgets allow,
+ * and the kubelet restart meets the pods still there. The report says what each step cost.
  */
-export function upgrade(drainTimeoutS = 20): ClusterScenario {
+export function upgrade(
+  nodes: readonly NodeSpec[],
+  drainTimeoutS = nodes.length > 1 ? 300 : 20,
+): ClusterScenario {
   const steps: Step[] = []
   const timed = async (ctx: ClusterContext, step: string, work: () => Promise<string | undefined>) => {
     const startMs = ctx.clock()
@@ -35,7 +40,7 @@ export function upgrade(drainTimeoutS = 20): ClusterScenario {
   }
   return {
     name: 'upgrade',
-    description: `restart ${CONTROL_PLANE.join(', ')}; cordon, drain, restart the kubelet, uncordon ${NETWORK.nodeName}`,
+    description: `restart ${CONTROL_PLANE.join(', ')}; then node by node (${nodes.map((n) => n.name).join(', ')}): cordon, drain, restart its kubelet, uncordon`,
     rolled: [],
     async execute(ctx) {
       for (const name of CONTROL_PLANE) {
@@ -45,45 +50,28 @@ export function upgrade(drainTimeoutS = 20): ClusterScenario {
           async () => `ready again after ${await restartComponent(name)} ms`,
         )
       }
-      await timed(ctx, `kubectl cordon ${NETWORK.nodeName}`, async () => {
-        await ctx.kubectl(['cordon', NETWORK.nodeName])
-        ctx.events.record({ type: 'node-cordoned', detail: NETWORK.nodeName })
-        return undefined
-      })
-      await timed(ctx, `kubectl drain ${NETWORK.nodeName}`, async () => {
-        // One node: evicted pods have nowhere to go, so the budgets stop the drain; it ends at its timeout.
-        const drain = await ctx.kubectl(
-          [
-            'drain',
-            NETWORK.nodeName,
-            '--ignore-daemonsets',
-            '--delete-emptydir-data',
-            `--timeout=${drainTimeoutS}s`,
-          ],
-          { check: false },
-        )
-        const evicted = [...drain.stdout.matchAll(/pod\/(\S+) evicted/g)].map((m) => m[1] as string)
-        for (const pod of evicted) ctx.events.record({ type: 'pod-evicted', pod })
-        const refused = /disruption budget/.test(drain.stderr)
-        ctx.events.record({
-          type: 'node-drained',
-          detail: `${evicted.length} evicted${refused ? ', the rest refused by PDBs' : ''}`,
+      for (const node of nodes) {
+        await timed(ctx, `kubectl drain ${node.name}`, async () => {
+          const result = await drain(ctx, node.name, drainTimeoutS)
+          return result.complete
+            ? `${result.evicted.length} pods evicted, each replaced elsewhere first as the budgets require`
+            : `${result.evicted.length} pods evicted; the rest refused by the PodDisruptionBudgets (no other node to move them to)`
         })
-        return `${evicted.length} pods evicted (${evicted.join(', ')})${refused ? '; further evictions refused by the PodDisruptionBudgets' : ''}`
-      })
-      await timed(
-        ctx,
-        'restart kubelet',
-        async () => `ready again after ${await restartComponent('kubelet')} ms`,
-      )
-      await timed(ctx, `kubectl uncordon ${NETWORK.nodeName}`, async () => {
-        await ctx.kubectl(['uncordon', NETWORK.nodeName])
-        await waitRolledOut(ctx, await deployments(ctx))
-        return 'evicted pods scheduled again and ready'
-      })
+        const kubelet = node.index === 0 ? 'kubelet' : 'kubelet-2'
+        await timed(
+          ctx,
+          `restart ${node.name}'s kubelet`,
+          async () => `ready again after ${await restartComponent(kubelet)} ms`,
+        )
+        await timed(ctx, `kubectl uncordon ${node.name}`, async () => {
+          await ctx.kubectl(['uncordon', node.name])
+          await waitRolledOut(ctx, await deployments(ctx))
+          return 'every Deployment available again'
+        })
+      }
     },
     async cleanup(ctx) {
-      await ctx.kubectl(['uncordon', NETWORK.nodeName], { check: false })
+      for (const node of nodes) await ctx.kubectl(['uncordon', node.name], { check: false })
     },
     details(records: readonly RequestRecord[]) {
       return {
