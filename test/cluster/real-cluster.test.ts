@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
-import { layout, NETWORK } from '@zdd/cluster'
+import { layout, NETWORK, NODES } from '@zdd/cluster'
 import type { RolloutReport } from '@zdd/rollout'
 import { kubectl, readJson, requireNode, zdd } from './lib.ts'
 
@@ -27,10 +27,10 @@ after(async () => {
   rmSync(scratch, { recursive: true, force: true })
 })
 
-test('zdd cluster up: a Ready node whose cluster DNS answers; env prints the exports', async (t) => {
+test('zdd cluster up --nodes 2: two Ready nodes, cluster DNS answers; env prints the exports', async (t) => {
   if (!requireNode(t)) return
-  const up = await zdd(['cluster', 'up'])
-  assert.match(up.stderr, /cluster up in \d+ s: node zdd-node Ready, cluster DNS answers/)
+  const up = await zdd(['cluster', 'up', '--nodes', '2'])
+  assert.match(up.stderr, /cluster up in \d+ s: nodes zdd-node, zdd-node-2 Ready, cluster DNS answers/)
   const again = await zdd(['cluster', 'up'])
   assert.match(
     again.stderr,
@@ -39,6 +39,7 @@ test('zdd cluster up: a Ready node whose cluster DNS answers; env prints the exp
   )
   const status = await zdd(['cluster', 'status'])
   assert.match(status.stdout, /node zdd-node\s+Ready/)
+  assert.match(status.stdout, /node zdd-node-2\s+Ready/)
   const env = await zdd(['cluster', 'env'])
   assert.match(env.stdout, new RegExp(`export KUBECONFIG=${layout().kubeconfig}`))
   assert.match(env.stdout, /export ZDD_GATEWAY_URL=http:\/\/127\.0\.0\.1:30080/)
@@ -189,6 +190,56 @@ test('zdd demo rolling --cluster: 0 failed; the unprepared control under the sam
   assert.equal(lost.phases.before.failed, 0, 'nothing is lost before the rollout starts')
 })
 
+for (const strategy of ['blue-green', 'canary', 'node-drain']) {
+  test(`zdd demo ${strategy} --cluster: 0 failed under load`, async (t) => {
+    if (!requireNode(t)) return
+    const json = join(scratch, `${strategy}.json`)
+    const run = await zdd(['demo', strategy, '--cluster', '--json', json])
+    t.diagnostic(run.stdout)
+    const report = readJson<RolloutReport & { drainedNode?: { evicted: string[]; complete: boolean } }>(json)
+    assert.equal(report.failed, 0, JSON.stringify(report.failures))
+    assert.ok(report.phases.during.total > 1_000, `${report.phases.during.total} requests during the change`)
+    if (strategy !== 'node-drain') assert.ok((report.versions.v2 ?? 0) > 0, 'v2 served requests')
+    if (strategy === 'blue-green') assert.ok(report.events.some((e) => e.type === 'selector-switched'))
+    if (strategy === 'node-drain') {
+      assert.equal(
+        report.drainedNode?.complete,
+        true,
+        'the drain completed: every pod moved to the other node',
+      )
+      assert.ok((report.drainedNode?.evicted.length ?? 0) >= 2)
+    }
+  })
+}
+
+test('zdd demo upgrade --cluster: control plane restarted, each node drained and its kubelet restarted, 0 failed', async (t) => {
+  if (!requireNode(t)) return
+  const json = join(scratch, 'upgrade.json')
+  const run = await zdd(['demo', 'upgrade', '--cluster', '--json', json])
+  t.diagnostic(run.stdout)
+  const report = readJson<RolloutReport & { upgrade: Array<{ step: string; sent: number; failed: number }> }>(
+    json,
+  )
+  assert.deepEqual(
+    report.upgrade.map((s) => s.step),
+    [
+      'restart kube-apiserver',
+      'restart kube-controller-manager',
+      'restart kube-scheduler',
+      ...['zdd-node', 'zdd-node-2'].flatMap((n) => [
+        `kubectl drain ${n}`,
+        `restart ${n}'s kubelet`,
+        `kubectl uncordon ${n}`,
+      ]),
+    ],
+  )
+  assert.equal(report.failed, 0, JSON.stringify(report.upgrade))
+  assert.ok(
+    report.upgrade.every((s) => s.sent > 0),
+    'load ran through every step',
+  )
+})
+
 test('zdd cluster down leaves no process, mount, iptables chain, route or network device', async (t) => {
   if (!requireNode(t)) return
   const down = await zdd(['cluster', 'down'])
@@ -201,9 +252,13 @@ test('zdd cluster down leaves no process, mount, iptables chain, route or networ
   assert.ok(!mounts.includes(layout().root), 'no mount under the cluster folder')
   assert.ok(!/\/run\/netns\/cni-/.test(mounts), 'no pod network namespace')
   assert.doesNotMatch(await sh('iptables-save; ip6tables-save'), /KUBE-|CNI-|ZDD-/)
-  assert.doesNotMatch(await sh('ip -br link'), new RegExp(`${NETWORK.nodeDevice}|${NETWORK.podBridge}|veth`))
+  assert.doesNotMatch(
+    await sh('ip -br link'),
+    new RegExp(`${NETWORK.nodeDevice}|${NODES.map((n) => n.bridge).join('|')}|veth`),
+  )
   assert.doesNotMatch(await sh('ip route show type blackhole'), /10\.244|10\.96/)
   assert.ok(!existsSync('/sys/fs/cgroup/memory/kubepods'), 'no pod cgroup')
+  assert.ok(!existsSync('/sys/fs/cgroup/memory/zdd-node-2'), 'no cgroup root of the second node')
 })
 
 async function runControl(args: string[]): Promise<string> {

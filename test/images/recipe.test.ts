@@ -22,6 +22,7 @@ import { dirname, join, relative } from 'node:path'
 import { after, type TestContext, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { CLUSTER_SERVICES, imageConfig, serviceRootfs } from '@zdd/cluster'
 import { DEMO_FLAGS_FILE } from '@zdd/flags'
 import { ensureCluster, stopCluster } from '@zdd/unleash'
 import { parse } from 'yaml'
@@ -150,6 +151,45 @@ for (const service of SERVICES) {
       'the runtime folder: the CMD script, production dependencies only, workspace packages from dist/',
       () => checkDeployed(service, build, app),
     )
+
+    if ((CLUSTER_SERVICES as readonly string[]).includes(service)) {
+      await t.test(
+        'the daemonless image of `zdd cluster images` agrees: config and the files at /app',
+        async () => {
+          const config = imageConfig() as {
+            User: string
+            WorkingDir: string
+            Entrypoint: string[]
+            Cmd: string[]
+            Env: string[]
+            ExposedPorts: object
+          }
+          assert.equal(config.User, image.user)
+          assert.equal(config.WorkingDir, image.workdir)
+          assert.deepEqual(config.Entrypoint, image.entrypoint)
+          assert.deepEqual(config.Cmd, image.cmd)
+          for (const [key, value] of image.env)
+            assert.ok(config.Env.includes(`${key}=${value}`), `ENV ${key}=${value}`)
+          assert.deepEqual(
+            Object.keys(config.ExposedPorts).sort(),
+            image.expose.map((p) => `${p}/tcp`).sort(),
+          )
+          const rootfs = join(dir, 'cluster-rootfs')
+          await serviceRootfs(service, rootfs)
+          const files = (root: string) =>
+            (readdirSync(root, { recursive: true }) as string[])
+              .filter((f) => !f.startsWith('node_modules/.pnpm/lock'))
+              .sort()
+          assert.deepEqual(files(join(rootfs, 'app')), files(app))
+          assert.equal(
+            readFileSync(join(rootfs, 'app', 'dist', 'main.js'), 'utf8'),
+            readFileSync(join(app, 'dist', 'main.js'), 'utf8'),
+          )
+          for (const binary of ['usr/local/bin/node', 'usr/bin/tini'])
+            assert.ok(existsSync(join(rootfs, binary)), binary)
+        },
+      )
+    }
 
     const env = {
       ...Object.fromEntries(image.env),

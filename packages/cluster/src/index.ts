@@ -3,7 +3,7 @@ export { API_SERVER_URL, COMPONENTS, CONTROL_PLANE, type ComponentName } from '.
 export { CRD_SOURCES } from './crds.ts'
 export { down, leftovers } from './down.ts'
 export * as errors from './errors.ts'
-export { type BuiltImage, buildImages } from './images/build-images.ts'
+export { type BuiltImage, buildImages, serviceRootfs } from './images/build-images.ts'
 export { CLUSTER_SERVICES, IMAGE_RECIPE, imageConfig, imageNames } from './images/recipe.ts'
 export { kubectl } from './kubectl.ts'
 export { KUBERNETES_VERSION, type Layout, layout, NETWORK, NODES, type NodeSpec } from './layout.ts'

@@ -1,3 +1,4 @@
+import { ROLLOUT_DEFAULTS } from '@zdd/rollout'
 import type { FlagSpec } from '../args.ts'
 
 export const STRATEGIES = [
@@ -52,13 +53,14 @@ export const COMMON_FLAGS: FlagSpec = {
   },
   'propagation-delay-ms': {
     type: 'string',
-    description: 'endpoint propagation delay (kube-proxy ~1000)',
-    default: '1000',
+    description:
+      'endpoint propagation delay (measured on the real node: 69–760 ms, see zdd cluster propagation)',
+    default: String(ROLLOUT_DEFAULTS.propagationDelayMs),
   },
   'propagation-jitter-ms': {
     type: 'string',
     description: 'uniform jitter around that delay',
-    default: '250',
+    default: String(ROLLOUT_DEFAULTS.propagationJitterMs),
   },
   'shutdown-delay-ms': {
     type: 'string',

@@ -1,4 +1,10 @@
-import { type resolveOptions, SCENARIO_DEFAULTS, type Scenario, type Strategy } from '@zdd/rollout'
+import {
+  ROLLOUT_DEFAULTS,
+  type resolveOptions,
+  SCENARIO_DEFAULTS,
+  type Scenario,
+  type Strategy,
+} from '@zdd/rollout'
 import { intFlag } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { appStack, serviceEntry } from './app-stack.ts'
@@ -62,11 +68,17 @@ export function rejectForeignFlags(strategy: StrategyName, flags: Flags): void {
 export function optionsFrom(strategy: StrategyName, flags: Flags): DemoOptions {
   const replicas = intFlag(flags, 'replicas', DEFAULT_REPLICAS[strategy], 1, 10)
   const scenario = scenarioFrom(strategy, flags, replicas)
-  const propagationDelayMs = intFlag(flags, 'propagation-delay-ms', 1000, 0, 60_000)
+  const propagationDelayMs = intFlag(
+    flags,
+    'propagation-delay-ms',
+    ROLLOUT_DEFAULTS.propagationDelayMs,
+    0,
+    60_000,
+  )
   const propagationJitterMs = intFlag(
     flags,
     'propagation-jitter-ms',
-    Math.min(250, propagationDelayMs),
+    Math.min(ROLLOUT_DEFAULTS.propagationJitterMs, propagationDelayMs),
     0,
     60_000,
   )

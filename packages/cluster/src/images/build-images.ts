@@ -60,3 +60,9 @@ export async function buildImages(
 export function nodeSockets(l: Layout): string[] {
   return NODES.slice(0, nodeCount(l)).map((node) => nodePaths(l, node).containerd.socket)
 }
+
+/** The image's whole filesystem for one service: Node, tini, users, and `pnpm deploy --prod` at /app. */
+export async function serviceRootfs(service: string, rootfs: string): Promise<void> {
+  await nodeRootfs(rootfs)
+  await run('pnpm', ['deploy', '--prod', `--filter=@zdd/${service}`, join(rootfs, 'app')], { cwd: REPO_ROOT })
+}
