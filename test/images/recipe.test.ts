@@ -176,9 +176,12 @@ for (const service of SERVICES) {
           )
           const rootfs = join(dir, 'cluster-rootfs')
           await serviceRootfs(service, rootfs)
+          // pnpm names a workspace package's virtual-store folder after the workspace's own path
+          // (`@zdd+flags@file++++work+main+packages+flags`): the same package from another checkout.
           const files = (root: string) =>
             (readdirSync(root, { recursive: true }) as string[])
               .filter((f) => !f.startsWith('node_modules/.pnpm/lock'))
+              .map((f) => f.replace(/@file\+[^/]*?\+packages\+/g, '@file+<workspace>+packages+'))
               .sort()
           assert.deepEqual(files(join(rootfs, 'app')), files(app))
           assert.equal(
