@@ -177,11 +177,17 @@ for (const service of SERVICES) {
           const rootfs = join(dir, 'cluster-rootfs')
           await serviceRootfs(service, rootfs)
           // pnpm names a workspace package's virtual-store folder after the workspace's own path
-          // (`@zdd+flags@file++++work+main+packages+flags`): the same package from another checkout.
+          // (`@zdd+flags@file++++work+main+packages+flags`, hashed when long): the same package from another
+          // checkout.
           const files = (root: string) =>
             (readdirSync(root, { recursive: true }) as string[])
               .filter((f) => !f.startsWith('node_modules/.pnpm/lock'))
-              .map((f) => f.replace(/@file\+[^/]*?\+packages\+/g, '@file+<workspace>+packages+'))
+              .map((f) =>
+                f.replace(
+                  /@file\+[^/]*?\+packages\+([a-z0-9-]+)(_[0-9a-f]{32})?/g,
+                  '@file+<workspace>+packages+$1',
+                ),
+              )
               .sort()
           assert.deepEqual(files(join(rootfs, 'app')), files(app))
           assert.equal(

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ensureBinaries } from '../build.ts'
 import { type Layout, layout, NODES, nodePaths, REPO_ROOT } from '../layout.ts'
@@ -64,5 +64,16 @@ export function nodeSockets(l: Layout): string[] {
 /** The image's whole filesystem for one service: Node, tini, users, and `pnpm deploy --prod` at /app. */
 export async function serviceRootfs(service: string, rootfs: string): Promise<void> {
   await nodeRootfs(rootfs)
-  await run('pnpm', ['deploy', '--prod', `--filter=@zdd/${service}`, join(rootfs, 'app')], { cwd: REPO_ROOT })
+  const app = join(rootfs, 'app')
+  await run('pnpm', ['deploy', '--prod', `--filter=@zdd/${service}`, app], { cwd: REPO_ROOT })
+  // The Dockerfile's build context leaves out every *.md of the repository (.dockerignore), so the
+  // service's and the workspace packages' READMEs are not in its image either; registry packages keep theirs.
+  for (const file of readdirSync(app, { recursive: true }) as string[]) {
+    if (
+      file.endsWith('.md') &&
+      (!file.includes('node_modules') || /node_modules\/@zdd\/[^/]+\/[^/]+\.md$/.test(file))
+    ) {
+      rmSync(join(app, file), { force: true })
+    }
+  }
 }
