@@ -35,14 +35,7 @@ export function layout(env: NodeJS.ProcessEnv = process.env): Layout {
     logs: join(root, 'logs'),
     pids: join(root, 'pids'),
     etcd: join(root, 'etcd'),
-    containerd: {
-      root: join(root, 'containerd', 'root'),
-      state: join(root, 'containerd', 'state'),
-      config: join(root, 'containerd', 'config.toml'),
-      socket: join(root, 'containerd', 'containerd.sock'),
-    },
-    cni: { conf: join(root, 'cni', 'net.d'), state: join(root, 'cni', 'state') },
-    kubelet: { root: join(root, 'kubelet'), config: join(root, 'kubelet.yaml') },
+    ...nodeFiles(root),
     proxyConfig: join(root, 'kube-proxy.yaml'),
     corefile: join(root, 'Corefile'),
     resolvConf: join(root, 'resolv.conf'),
@@ -125,7 +118,11 @@ export interface NodePaths {
 /** The first node's files are the layout's own; the second's live under node2/. */
 export function nodePaths(l: Layout, node: NodeSpec): NodePaths {
   if (node.index === 0) return { containerd: l.containerd, cni: l.cni, kubelet: l.kubelet }
-  const dir = join(l.root, 'node2')
+  return nodeFiles(join(l.root, 'node2'))
+}
+
+/** One node's containerd, CNI and kubelet files under a folder. */
+function nodeFiles(dir: string): NodePaths {
   return {
     containerd: {
       root: join(dir, 'containerd', 'root'),

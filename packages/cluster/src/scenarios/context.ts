@@ -31,13 +31,24 @@ export interface ClusterScenario {
 export async function restartAndWait(ctx: ClusterContext, deployment: string, timeoutS = 300): Promise<void> {
   ctx.log(`kubectl rollout restart deployment/${deployment}`)
   await ctx.kubectl(['-n', ctx.namespace, 'rollout', 'restart', `deployment/${deployment}`])
-  await ctx.kubectl([
-    '-n',
-    ctx.namespace,
-    'rollout',
-    'status',
-    `deployment/${deployment}`,
-    `--timeout=${timeoutS}s`,
-  ])
+  await waitRolledOut(ctx, [deployment], timeoutS)
   ctx.events.record({ type: 'rollout-complete', detail: `deployment/${deployment} rolled out` })
+}
+
+/** `kubectl rollout status` of each Deployment, in turn. */
+export async function waitRolledOut(
+  ctx: ClusterContext,
+  deployments: string[],
+  timeoutS = 300,
+): Promise<void> {
+  for (const deployment of deployments) {
+    await ctx.kubectl([
+      '-n',
+      ctx.namespace,
+      'rollout',
+      'status',
+      `deployment/${deployment}`,
+      `--timeout=${timeoutS}s`,
+    ])
+  }
 }

@@ -1,8 +1,7 @@
 import { NODES } from '../layout.ts'
-import type { ClusterScenario } from './context.ts'
+import { type ClusterScenario, waitRolledOut } from './context.ts'
 import { drain } from './drain.ts'
 import { deployments } from './overlay.ts'
-import { waitRolledOut } from './run.ts'
 
 /**
  * `kubectl drain` of the node holding most catalog pods, under load, with the budgets of

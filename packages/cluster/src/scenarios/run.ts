@@ -19,7 +19,7 @@ import { kubectl } from '../kubectl.ts'
 import { KUBERNETES_VERSION, layout, NETWORK } from '../layout.ts'
 import { status } from '../status.ts'
 import { Api } from './api.ts'
-import type { ClusterContext, ClusterScenario } from './context.ts'
+import { type ClusterContext, type ClusterScenario, waitRolledOut } from './context.ts'
 import { observe } from './observe.ts'
 import { applyOverlay, deployments } from './overlay.ts'
 
@@ -176,19 +176,6 @@ async function setShutdownMode(
   for (const deployment of all) {
     const wanted = unprepared && rolled.includes(deployment) ? 'SHUTDOWN_MODE=unprepared' : 'SHUTDOWN_MODE-'
     await ctx.kubectl(['-n', ctx.namespace, 'set', 'env', `deployment/${deployment}`, wanted])
-  }
-}
-
-export async function waitRolledOut(ctx: ClusterContext, deployments: string[]): Promise<void> {
-  for (const deployment of deployments) {
-    await ctx.kubectl([
-      '-n',
-      ctx.namespace,
-      'rollout',
-      'status',
-      `deployment/${deployment}`,
-      '--timeout=300s',
-    ])
   }
 }
 

@@ -2,10 +2,9 @@ import { type RequestRecord, tally } from '@zdd/rollout'
 import { CONTROL_PLANE } from '../components.ts'
 import type { NodeSpec } from '../layout.ts'
 import { restartComponent } from '../restart.ts'
-import type { ClusterContext, ClusterScenario } from './context.ts'
+import { type ClusterContext, type ClusterScenario, waitRolledOut } from './context.ts'
 import { drain } from './drain.ts'
 import { deployments } from './overlay.ts'
-import { waitRolledOut } from './run.ts'
 
 interface Step {
   step: string
