@@ -196,18 +196,29 @@ for (const strategy of ['blue-green', 'canary', 'node-drain']) {
     const json = join(scratch, `${strategy}.json`)
     const run = await zdd(['demo', strategy, '--cluster', '--json', json])
     t.diagnostic(run.stdout)
-    const report = readJson<RolloutReport & { drainedNode?: { evicted: string[]; complete: boolean } }>(json)
+    const report = readJson<RolloutReport>(json)
     assert.equal(report.failed, 0, JSON.stringify(report.failures))
     assert.ok(report.phases.during.total > 1_000, `${report.phases.during.total} requests during the change`)
     if (strategy !== 'node-drain') assert.ok((report.versions.v2 ?? 0) > 0, 'v2 served requests')
-    if (strategy === 'blue-green') assert.ok(report.events.some((e) => e.type === 'selector-switched'))
-    if (strategy === 'node-drain') {
-      assert.equal(
-        report.drainedNode?.complete,
-        true,
-        'the drain completed: every pod moved to the other node',
+    // The same plans as the model's runs (@zdd/rollout plans/), so the same report details.
+    if (strategy === 'blue-green') {
+      assert.ok(report.events.some((e) => e.type === 'selector-switched'))
+      assert.equal(report.blueGreen?.active, 'green')
+    }
+    if (strategy === 'canary') {
+      assert.deepEqual(
+        report.canary?.steps.map((s) => [s.step, s.canaryReplicas, s.stableReplicas, s.failed]),
+        [
+          ['1 of 3', 1, 2, 0],
+          ['2 of 3', 2, 1, 0],
+          ['all', 0, 3, 0],
+        ],
       )
-      assert.ok((report.drainedNode?.evicted.length ?? 0) >= 2)
+      assert.equal(report.canary?.promoted, true)
+    }
+    if (strategy === 'node-drain') {
+      assert.equal(report.drain?.complete, true, 'the drain completed: every pod moved to the other node')
+      assert.ok((report.drain?.evicted.length ?? 0) >= 2)
     }
   })
 }

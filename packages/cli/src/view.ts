@@ -67,6 +67,7 @@ export const SHOWN_EVENTS = new Set([
   'canary-observed',
   'rollout-aborted',
   'node-cordoned',
+  'node-uncordoned',
   'pod-evicted',
   'eviction-refused',
   'node-drained',

@@ -28,6 +28,7 @@ export type RolloutEventType =
   | 'canary-observed'
   | 'rollout-aborted'
   | 'node-cordoned'
+  | 'node-uncordoned'
   | 'pod-evicted'
   | 'eviction-refused'
   | 'node-drained'

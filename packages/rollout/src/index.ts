@@ -32,6 +32,11 @@ export {
   resolveOptions,
   type ServiceProbes,
 } from './options.ts'
+export type { Backend, DrainOutcome, Plan } from './plans/backend.ts'
+export { type BlueGreenDetails, type BlueGreenOptions, blueGreenPlan } from './plans/blue-green.ts'
+export { type CanaryDetails, type CanaryOptions, type CanaryStep, canaryPlan } from './plans/canary.ts'
+export { type DrainDetails, type NodeDrainOptions, nodeDrainPlan } from './plans/node-drain.ts'
+export { type RollingOptions, rollingPlan } from './plans/rolling.ts'
 export { Pod, type PodSpec, type PodTemplate, type Termination } from './pod.ts'
 export { freePort, portFree } from './ports.ts'
 export { Prober, type ProbeSpec, probeOnce } from './probe.ts'
@@ -64,8 +69,6 @@ export {
   validateScenario,
 } from './scenario.ts'
 export type { AbDetails } from './scenarios/ab.ts'
-export type { BlueGreenDetails } from './scenarios/blue-green.ts'
-export type { CanaryDetails, CanaryStep } from './scenarios/canary.ts'
 export type { CanaryFlagsDetails, CanaryFlagsStep } from './scenarios/canary-flags.ts'
 export type { CohortStats } from './scenarios/cohorts.ts'
 export type { FeatureSwitchDetails } from './scenarios/feature-switch.ts'
@@ -75,7 +78,6 @@ export {
   parseMetrics,
 } from './scenarios/gateway-metrics.ts'
 export { createRunner, SCENARIO_KINDS } from './scenarios/index.ts'
-export type { DrainDetails } from './scenarios/node-drain.ts'
 export type { PreviewCheck, PreviewResult } from './scenarios/preview.ts'
 export type { ScenarioDetails, ScenarioRunner } from './scenarios/runner.ts'
 export type { ShadowDetails } from './scenarios/shadow.ts'

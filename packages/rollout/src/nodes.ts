@@ -39,6 +39,11 @@ export class Nodes {
     this.#events.record({ type: 'node-cordoned', detail: node })
   }
 
+  /** `kubectl uncordon`: the node takes new pods again. */
+  uncordon(node: string): void {
+    if (this.#cordoned.delete(node)) this.#events.record({ type: 'node-uncordoned', detail: node })
+  }
+
   schedulable(node: string): boolean {
     return !this.#cordoned.has(node)
   }

@@ -59,7 +59,7 @@ const SCENARIOS: Record<string, (flags: Record<string, string | boolean | undefi
   'node-drain': () => {
     if (nodeCount() < 2)
       throw new UsageError('node-drain needs a second node to drain to: zdd cluster up --nodes 2')
-    return nodeDrain()
+    return nodeDrain(NODES.slice(0, nodeCount()).map((node) => node.name))
   },
 }
 

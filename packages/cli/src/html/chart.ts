@@ -26,6 +26,7 @@ const MARKED: Record<string, (detail: string) => string> = {
   'canary-step': (d) => `step ${d.split(' pods')[0] ?? d}`,
   'rollout-aborted': () => 'ABORTED',
   'node-cordoned': (d) => `cordon ${d}`,
+  'node-uncordoned': (d) => `uncordon ${d}`,
   'eviction-refused': () => 'eviction refused (429)',
   'pod-evicted': () => 'evicted',
   'node-drained': () => 'node drained',

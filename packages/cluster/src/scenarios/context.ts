@@ -8,6 +8,10 @@ export interface ClusterContext {
   events: EventLog
   clock: Clock
   log(line: string): void
+  /** The load's requests so far. */
+  records(): readonly RequestRecord[]
+  /** A pod's version, from its `app.kubernetes.io/version` label as the watch saw it. */
+  versionOfPod(pod: string): string | undefined
 }
 
 /** One strategy on the real cluster. `setup` runs before the load starts, `execute` under load. */

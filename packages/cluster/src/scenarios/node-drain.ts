@@ -1,42 +1,39 @@
-import { NODES } from '../layout.ts'
-import { type ClusterScenario, waitRolledOut } from './context.ts'
-import { drain } from './drain.ts'
-import { deployments } from './overlay.ts'
+import { type Backend, nodeDrainPlan } from '@zdd/rollout'
+import { clusterBackend } from './backend.ts'
+import type { ClusterScenario } from './context.ts'
 
 /**
- * `kubectl drain` of the node holding most catalog pods, under load, with the budgets of
- * components/high-availability: each eviction waits until the previous pod's replacement is ready on
- * the other node. Needs `zdd cluster up --nodes 2`.
+ * `kubectl drain` of the node holding most catalog pods, under load, with the catalog's
+ * PodDisruptionBudget (k8s/base/catalog/pdb.yaml): each eviction waits until the previous pod's
+ * replacement is ready on the other node. The steps are the model's (plans/node-drain.ts). Needs
+ * `zdd cluster up --nodes 2`.
  */
-export function nodeDrain(): ClusterScenario {
-  let drained = ''
-  let result = { evicted: [] as string[], complete: false }
+export function nodeDrain(nodes: readonly string[]): ClusterScenario {
+  const plan = nodeDrainPlan({
+    deployment: 'catalog',
+    // kubectl drain retries a refused eviction after 5 s.
+    setup: { nodes: [...nodes], placement: 'scheduler', pdb: 'maxUnavailable 1', evictionRetryMs: 5_000 },
+  })
+  let backend: Backend | undefined
+  let drained: string | undefined
   return {
-    name: 'node-drain',
-    description: 'kubectl drain of the node holding most catalog pods, then uncordon',
+    name: plan.name,
+    description: plan.description,
     rolled: ['catalog', 'gateway', 'recommendations-a', 'recommendations-b'],
     async execute(ctx) {
-      const { stdout } = await ctx.kubectl([
-        '-n',
-        ctx.namespace,
-        'get',
-        'pods',
-        '-l',
-        'app.kubernetes.io/name=catalog',
-        '-o',
-        'jsonpath={.items[*].spec.nodeName}',
-      ])
-      const counts = new Map<string, number>()
-      for (const node of stdout.split(/\s+/).filter(Boolean)) counts.set(node, (counts.get(node) ?? 0) + 1)
-      drained = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? (NODES[0]?.name as string)
-      ctx.log(`kubectl drain ${drained} (${counts.get(drained) ?? 0} catalog pods on it)`)
-      result = await drain(ctx, drained, 300)
-      await ctx.kubectl(['uncordon', drained])
-      await waitRolledOut(ctx, await deployments(ctx))
+      const real = clusterBackend(ctx)
+      backend = {
+        ...real,
+        drain: (node: string) => {
+          drained = node
+          return real.drain(node)
+        },
+      }
+      await plan.execute(backend)
     },
     async cleanup(ctx) {
       if (drained) await ctx.kubectl(['uncordon', drained], { check: false })
     },
-    details: () => ({ drainedNode: { node: drained, ...result } }),
+    details: () => (backend ? plan.details(backend) : {}),
   }
 }

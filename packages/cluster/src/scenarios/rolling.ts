@@ -1,13 +1,17 @@
-import { type ClusterScenario, restartAndWait } from './context.ts'
+import { rollingPlan } from '@zdd/rollout'
+import { clusterBackend } from './backend.ts'
+import type { ClusterScenario } from './context.ts'
 
 /** The acceptance run: `kubectl rollout restart` of catalog (3 replicas), then of the gateway itself. */
 export function rolling(roll: readonly string[] = ['catalog', 'gateway']): ClusterScenario {
-  return {
-    name: 'rolling',
+  const plan = rollingPlan({
+    deployments: [...roll],
     description: `kubectl rollout restart of ${roll.map((d) => `deployment/${d}`).join(', then ')}`,
+  })
+  return {
+    name: plan.name,
+    description: plan.description,
     rolled: [...roll],
-    async execute(ctx) {
-      for (const deployment of roll) await restartAndWait(ctx, deployment)
-    },
+    execute: (ctx) => plan.execute(clusterBackend(ctx)),
   }
 }

@@ -5,6 +5,7 @@ import {
   latencySummary,
   noEndpointWindows,
   perVersion,
+  type RequestRecord,
   type RolloutReport,
   splitPhases,
   startClock,
@@ -65,12 +66,15 @@ export async function runOnCluster(
   await ensureReady()
   const clock = startClock()
   const events = new EventLog(clock)
+  let records: () => readonly RequestRecord[] = () => []
   const ctx: ClusterContext = {
     namespace: NAMESPACE,
     kubectl: (args, o) => kubectl(args, o),
     events,
     clock,
     log,
+    records: () => records(),
+    versionOfPod: (pod) => versionOfPod(events, pod),
   }
   const overlay = scenario.overlay ?? 'local'
   await applyOverlay(ctx, overlay)
@@ -92,6 +96,7 @@ export async function runOnCluster(
     },
     clock,
   )
+  records = () => load.records
   let startMs = 0
   let endMs = 0
   try {
@@ -118,18 +123,15 @@ export async function runOnCluster(
   await scenario.cleanup?.(ctx)
   // Leave the namespace as the overlay has it: `kubectl apply` keeps an env var it never set.
   if (options.unprepared) await setShutdownMode(ctx, await deployments(ctx), scenario.rolled, false)
-  const versionOf = new Map(
-    events.events.filter((e) => e.pod && e.version).map((e) => [e.pod as string, e.version as string]),
-  )
-  const records = load.records
+  const requests = load.records
   return {
     strategy: scenario.name,
     unprepared: options.unprepared,
     durationMs: Math.round(clock()),
     rolloutMs: Math.round(endMs - startMs),
-    ...tally(records),
-    latencyMs: latencySummary(records),
-    phases: splitPhases(records, startMs, endMs),
+    ...tally(requests),
+    latencyMs: latencySummary(requests),
+    phases: splitPhases(requests, startMs, endMs),
     parameters: {
       backend: 'cluster',
       kubernetes: KUBERNETES_VERSION,
@@ -145,10 +147,15 @@ export async function runOnCluster(
     balancer: { connections: 0, noEndpoint: 0, upstreamErrors: {} },
     downtime: noEndpointWindows(events.events, clock()),
     events: events.events,
-    perVersion: perVersion(records, (pod) => versionOf.get(pod)),
-    timeline: timeline(records),
-    ...scenario.details?.(records),
+    perVersion: perVersion(requests, (pod) => versionOfPod(events, pod)),
+    timeline: timeline(requests),
+    ...scenario.details?.(requests),
   }
+}
+
+/** A pod's version as the watch recorded it (observe.ts puts the version label on the pod's events). */
+function versionOfPod(events: EventLog, pod: string): string | undefined {
+  return events.events.find((e) => e.pod === pod && e.version)?.version
 }
 
 async function ensureReady(): Promise<void> {

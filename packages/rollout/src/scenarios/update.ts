@@ -1,23 +1,28 @@
-import type { Deployment } from '../deployment.ts'
 import type { RolloutOptions } from '../options.ts'
+import type { Backend } from '../plans/backend.ts'
+import { rollingPlan } from '../plans/rolling.ts'
+import { modelBackend } from './model-backend.ts'
 import type { ScenarioRunner } from './runner.ts'
 
-/** rolling and recreate: one Deployment updated in place with its own strategy. */
+/** rolling and recreate: one Deployment updated in place with its own strategy (plans/rolling.ts). */
 export function deploymentUpdate(options: RolloutOptions, name: 'rolling' | 'recreate'): ScenarioRunner {
-  let deployment: Deployment | undefined
-  return {
+  const plan = rollingPlan({
     name,
-    description: options.strategy.type,
+    deployments: [options.service.name],
     toVersion: options.toVersion,
+    description: options.strategy.type,
+  })
+  let backend: Backend | undefined
+  return {
+    name: plan.name,
+    description: plan.description,
+    toVersion: plan.toVersion,
     async setup(h) {
-      deployment = h.deployment(options.service.name, options.replicas)
-      await deployment.create(h.template(options.fromVersion))
+      backend = modelBackend(h)
+      await h.deployment(options.service.name, options.replicas).create(h.template(options.fromVersion))
       await h.waitForEndpoints(options.replicas)
     },
-    async execute(h) {
-      h.progress.phase = 'rolling'
-      await deployment?.rollout(h.template(options.toVersion))
-    },
+    execute: async () => backend && plan.execute(backend),
     details: () => ({}),
   }
 }
