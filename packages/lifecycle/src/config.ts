@@ -1,6 +1,7 @@
 import { type Static, type TObject, Type } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { InvalidConfigError } from './errors.ts'
+import { compileTrust } from './trust.ts'
 
 const Port = (description: string, defaultPort: number) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: defaultPort, description })
@@ -36,6 +37,11 @@ export const LifecycleEnv = Type.Object({
   SHUTDOWN_MODE: Type.Union([Type.Literal('graceful'), Type.Literal('unprepared')], {
     default: 'graceful',
     description: 'graceful, or unprepared (CONTROL ONLY: closes on SIGTERM like most code in the wild)',
+  }),
+  TRUST_PROXY: Type.String({
+    default: '',
+    description:
+      'proxies whose X-Forwarded-For/-Proto/-Host are believed (request.ip is then the real client): comma-separated IPs, CIDR ranges or loopback; empty = none',
   }),
   MANAGEMENT_CONTROLS: Type.Boolean({
     default: false,
@@ -94,6 +100,14 @@ function crossFieldProblems(value: Record<string, unknown>): Array<[string, stri
       'SHUTDOWN_TIMEOUT_MS',
       `  - SHUTDOWN_TIMEOUT_MS (got ${SHUTDOWN_TIMEOUT_MS}): must be above SHUTDOWN_DELAY_MS (${SHUTDOWN_DELAY_MS}) plus the longest request`,
     ])
+  }
+  if (typeof value.TRUST_PROXY === 'string') {
+    const bad = compileTrust(value.TRUST_PROXY).problems
+    if (bad.length > 0)
+      problems.push([
+        'TRUST_PROXY',
+        `  - TRUST_PROXY (got ${JSON.stringify(value.TRUST_PROXY)}): ${bad.join('; ')}`,
+      ])
   }
   return problems
 }

@@ -7,4 +7,5 @@ export { createService, type Service, type ServiceContext, type ServiceDefinitio
 export { LIFECYCLE_STATES, Lifecycle, type LifecycleState } from './state.ts'
 export { type Series, Tally, tallyCounter, tallyHistogram } from './tally.ts'
 export { statusText } from './traffic.ts'
+export { compileTrust, type TrustFn } from './trust.ts'
 export { typeboxValidatorCompiler } from './validation.ts'

@@ -7,6 +7,7 @@ import { createMetrics, type ServiceMetrics } from './metrics.ts'
 import { gracefulShutdown, type ShutdownParts, unpreparedShutdown } from './shutdown.ts'
 import { Lifecycle } from './state.ts'
 import { createTracker, instrumentTraffic } from './traffic.ts'
+import { compileTrust } from './trust.ts'
 import { typeboxValidatorCompiler } from './validation.ts'
 
 export interface ServiceContext<C> {
@@ -45,6 +46,7 @@ export async function createService<S extends TObject>(
   const config = loadConfig(def.envSchema, env)
   const base = config as unknown as LifecycleConfig
   const graceful = base.SHUTDOWN_MODE === 'graceful'
+  const { trust } = compileTrust(base.TRUST_PROXY)
   const app = Fastify({
     ...def.fastifyOptions,
     logger: {
@@ -61,8 +63,11 @@ export async function createService<S extends TObject>(
     return503OnClosing: !graceful,
     requestTimeout: base.REQUEST_TIMEOUT_MS,
     keepAliveTimeout: base.KEEP_ALIVE_TIMEOUT_MS,
+    // X-Forwarded-* only from the configured proxies: request.ip, protocol and host are the real client's.
+    trustProxy: (address: string) => trust(address),
   })
   app.setValidatorCompiler(typeboxValidatorCompiler)
+  allowHalfClosedClients(app.server)
   const lifecycle = new Lifecycle()
   const tracker = createTracker()
   const metrics = createMetrics(def.name, base.APP_VERSION, lifecycle, () => tracker.inFlight.size)
@@ -112,4 +117,14 @@ export async function createService<S extends TObject>(
       return shutdownPromise
     },
   }
+}
+
+/**
+ * A client may send its request and shut its sending side (legal HTTP/1.1, e.g. `printf … | nc`). Node's
+ * server would take that end-of-stream for a client that left and abort the request in flight; with this,
+ * the response is sent and the connection closed after it. A client that really left still shows: the
+ * socket closes (reset, or our write fails), which is what aborts work in flight.
+ */
+function allowHalfClosedClients(server: unknown): void {
+  ;(server as { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true
 }

@@ -28,6 +28,7 @@ test('defaults apply when nothing is set, and empty strings count as unset', () 
     REQUEST_TIMEOUT_MS: 10_000,
     KEEP_ALIVE_TIMEOUT_MS: 72_000,
     SHUTDOWN_MODE: 'graceful',
+    TRUST_PROXY: '',
     MANAGEMENT_CONTROLS: false,
   }
   assert.deepEqual(loadConfig(LifecycleEnv, {}), expected)

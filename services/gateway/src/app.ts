@@ -1,6 +1,6 @@
 import type { RequestFlags } from '@zdd/flags'
 import { useFlags } from '@zdd/flags'
-import type { ServiceDefinition } from '@zdd/lifecycle'
+import { compileTrust, type ServiceDefinition } from '@zdd/lifecycle'
 import type { FastifyRequest } from 'fastify'
 import { checkGatewayConfig, GatewayEnv } from './config.ts'
 import { DEMO_ROUTE_TABLE } from './defaults.ts'
@@ -102,6 +102,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
       bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
       shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
       timeouts,
+      trustedPeer: compileTrust(config.TRUST_PROXY).trust,
       servedBy,
     })
     app.log.info(

@@ -54,6 +54,6 @@ export const InternalGatewayError = createError(
 
 export const BadPathError = createError(
   'ZDD_GATEWAY_BAD_PATH',
-  'The path %s has "." or ".." segments, which the gateway does not forward; send the normalised path.',
+  'The request target %s is not forwarded: it has %s.',
   400,
 )

@@ -14,10 +14,33 @@ const HOP_BY_HOP = new Set([
 ])
 
 /** Request headers the gateway sets or consumes itself. */
-const GATEWAY_OWNED = new Set(['host', 'content-length', 'expect', 'x-zdd-track', 'x-zdd-user', 'baggage'])
+const GATEWAY_OWNED = new Set([
+  'host',
+  'content-length',
+  'expect',
+  'x-zdd-track',
+  'x-zdd-user',
+  'baggage',
+  'x-forwarded-prefix',
+])
+/** …and, from a client that is not a trusted proxy, what claims to say who the client is. */
+const UNTRUSTED_OWNED = new Set([
+  ...GATEWAY_OWNED,
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'forwarded',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+])
 
 export interface ForwardedFor {
+  /** The peer of the connection (not request.ip, which may already come from a trusted chain). */
   remoteAddress: string
+  /** Whether the peer is a trusted proxy (TRUST_PROXY): then its forwarding headers are kept and extended. */
+  trusted: boolean
   host: string | undefined
   protocol: string
   prefix: string
@@ -54,19 +77,22 @@ function endToEnd(name: string, skip: ReadonlySet<string>, named: Set<string> | 
 }
 
 /**
- * Headers sent upstream: the client's end-to-end headers, `x-forwarded-*` (the client's address appended to
- * any chain it sent), and the cohort: `x-zdd-user` and `baggage` (already merged by the caller).
+ * Headers sent upstream: the client's end-to-end headers, `x-forwarded-*` and the cohort (`x-zdd-user`,
+ * `baggage`, merged by the caller). From a trusted proxy the forwarding chain it sent is extended with its
+ * address; from anyone else every forwarding header it sent is dropped and set from the connection, so a
+ * backend never takes a client's claim about its own address, scheme or host for the gateway's.
  */
 export function upstreamRequestHeaders(
   incoming: IncomingHttpHeaders,
   forwarded: ForwardedFor,
   cohort: { userId: string; baggage: string },
 ): OutgoingHttpHeaders {
-  const headers = copyEndToEnd(incoming, GATEWAY_OWNED)
-  const chain = incoming['x-forwarded-for']
+  const headers = copyEndToEnd(incoming, forwarded.trusted ? GATEWAY_OWNED : UNTRUSTED_OWNED)
+  const chain = forwarded.trusted ? incoming['x-forwarded-for'] : undefined
   headers['x-forwarded-for'] = chain ? `${chain}, ${forwarded.remoteAddress}` : forwarded.remoteAddress
-  headers['x-forwarded-proto'] = incoming['x-forwarded-proto'] ?? forwarded.protocol
-  const host = incoming['x-forwarded-host'] ?? forwarded.host
+  headers['x-forwarded-proto'] =
+    (forwarded.trusted ? incoming['x-forwarded-proto'] : undefined) ?? forwarded.protocol
+  const host = (forwarded.trusted ? incoming['x-forwarded-host'] : undefined) ?? forwarded.host
   if (host) headers['x-forwarded-host'] = host
   headers['x-forwarded-prefix'] = forwarded.prefix
   headers['x-zdd-user'] = cohort.userId

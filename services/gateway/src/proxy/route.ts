@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { type Series, statusText } from '@zdd/lifecycle'
+import { type Series, statusText, type TrustFn } from '@zdd/lifecycle'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { BadPathError } from '../errors.ts'
@@ -12,6 +12,7 @@ import { baggageMember, mergeMembers } from './baggage.ts'
 import { keepRawBodies } from './body.ts'
 import { gatewayError, type Timeouts } from './failures.ts'
 import { setClientResponseHeaders, upstreamRequestHeaders } from './headers.ts'
+import { parseTarget, underPrefix, upstreamPath } from './path.ts'
 import type { UpstreamFailure, UpstreamPool, UpstreamRequest } from './upstreams.ts'
 
 export interface ProxyOptions {
@@ -25,12 +26,11 @@ export interface ProxyOptions {
   bodyLimit: number
   shadowMaxBodyBytes: number
   timeouts: Timeouts
+  /** Whether a connection's peer is a trusted proxy (TRUST_PROXY of @zdd/lifecycle). */
+  trustedPeer: TrustFn
   /** `gateway@<version>/<pod>`, sent as `x-zdd-gateway` beside the upstream's own `x-served-by`. */
   servedBy: string
 }
-
-const SLASH = 47
-const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$|\?)/i
 
 /**
  * One pair of routes per table entry (`<prefix>` and `<prefix>/*`, so the metrics' route label is the
@@ -52,8 +52,13 @@ const OWN_BAGGAGE = new Set(['zdd.user', 'zdd.track', 'zdd.variant'])
 function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
   const { metrics } = opts
   return async function proxy(request: FastifyRequest, reply: FastifyReply) {
-    const rest = request.url.slice(route.prefix.length)
-    if (DOT_SEGMENT.test(rest)) throw new BadPathError(JSON.stringify(request.url.split('?')[0]))
+    // The route was matched on the router's decoding of the path; the forwarded path is built from this one
+    // normalization, and refused unless it is under the route's prefix too.
+    const target = parseTarget(request.url)
+    if ('refused' in target) throw new BadPathError(JSON.stringify(request.url), target.refused)
+    if (!underPrefix(target.path, route.prefix)) {
+      throw new BadPathError(JSON.stringify(request.url), `a path outside ${route.prefix} once normalised`)
+    }
     const cohort = opts.cohortOf(request)
     const override = opts.trackOverride ? parseTrack(request.headers['x-zdd-track']) : undefined
     const routed = routeFor(route, cohort, override)
@@ -63,17 +68,16 @@ function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
     const upstreamRequest: UpstreamRequest = {
       // Every upstream name in a resolved table is checked against its upstreams at boot.
       origin: opts.table.upstreams.get(decision.upstream) as string,
-      path:
-        rest.charCodeAt(0) === SLASH || route.rewritePrefix !== ''
-          ? `${route.rewritePrefix}${rest}`
-          : `/${rest}`,
+      path: upstreamPath(target, route.prefix, route.rewritePrefix),
       method: request.method as Dispatcher.HttpMethod,
       headers: upstreamRequestHeaders(
         request.headers,
         {
-          remoteAddress: request.ip,
+          remoteAddress: request.socket.remoteAddress ?? '',
+          trusted: opts.trustedPeer(request.socket.remoteAddress),
           host: request.headers.host,
-          protocol: request.protocol,
+          // The connection's own scheme: request.protocol would already believe X-Forwarded-Proto.
+          protocol: 'encrypted' in request.socket && request.socket.encrypted ? 'https' : 'http',
           prefix: route.prefix,
         },
         {

@@ -54,7 +54,7 @@ test(
     }
     assert.equal(seen.headers['x-end-to-end'], 'kept')
     assert.equal(seen.headers.cookie, 'zdd_uid=user-7; theme=dark')
-    assert.equal(seen.headers['x-forwarded-for'], '203.0.113.7, 127.0.0.1')
+    assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1', "an untrusted client's chain is replaced")
     assert.equal(seen.headers['x-forwarded-proto'], 'http')
     assert.equal(seen.headers['x-forwarded-host'], `127.0.0.1:${gateway.port}`)
     assert.equal(seen.headers['x-forwarded-prefix'], '/api/catalog')
@@ -97,5 +97,44 @@ test(
     assert.equal(head.status, 200)
     assert.equal(head.body, '')
     assert.equal(upstream.seen[2]?.method, 'HEAD')
+  },
+)
+
+const FORGED = {
+  'x-forwarded-for': '203.0.113.66',
+  'x-forwarded-host': 'evil.example',
+  'x-forwarded-proto': 'https',
+  forwarded: 'for=203.0.113.66;proto=https',
+  'x-real-ip': '203.0.113.66',
+}
+
+test(
+  'forwarding headers: replaced from a client, extended from a trusted proxy (TRUST_PROXY)',
+  E2E,
+  async (t) => {
+    const upstream = await startUpstream(t, 'catalog')
+    const flags = await flagsFile(t, {})
+    const routes = {
+      upstreams: { catalog: upstream.url },
+      routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
+    }
+    const open = await startGateway(t, { routes, env: { FLAGS_FILE: flags.path } })
+    assert.equal((await send(open.port, '/api/catalog/x', { headers: FORGED })).status, 200)
+    const untrusted = upstream.seen.at(-1)?.headers ?? {}
+    assert.equal(untrusted['x-forwarded-for'], '127.0.0.1')
+    assert.equal(untrusted['x-forwarded-host'], `127.0.0.1:${open.port}`)
+    assert.equal(untrusted['x-forwarded-proto'], 'http')
+    assert.equal(untrusted.forwarded, undefined)
+    assert.equal(untrusted['x-real-ip'], undefined)
+
+    const behindProxy = await startGateway(t, {
+      routes,
+      env: { FLAGS_FILE: flags.path, TRUST_PROXY: 'loopback' },
+    })
+    assert.equal((await send(behindProxy.port, '/api/catalog/x', { headers: FORGED })).status, 200)
+    const trusted = upstream.seen.at(-1)?.headers ?? {}
+    assert.equal(trusted['x-forwarded-for'], '203.0.113.66, 127.0.0.1', "the proxy's chain, extended")
+    assert.equal(trusted['x-forwarded-host'], 'evil.example')
+    assert.equal(trusted['x-forwarded-proto'], 'https')
   },
 )
