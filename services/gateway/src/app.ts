@@ -6,6 +6,7 @@ import { checkGatewayConfig, GatewayEnv } from './config.ts'
 import { DEMO_ROUTE_TABLE } from './defaults.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { pageRoutes } from './page/routes.ts'
+import { HeldBytes } from './proxy/body.ts'
 import { proxyRoutes } from './proxy/route.ts'
 import { UpstreamPool } from './proxy/upstreams.ts'
 import { gatewayReplies } from './replies.ts'
@@ -101,6 +102,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
       trackOverride: config.GATEWAY_TRACK_OVERRIDE,
       bodyLimit: config.GATEWAY_BODY_LIMIT_BYTES,
       shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
+      held: new HeldBytes(config.GATEWAY_SHADOW_HELD_BYTES),
       timeouts,
       trustedPeer: compileTrust(config.TRUST_PROXY).trust,
       servedBy,

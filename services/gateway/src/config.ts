@@ -63,6 +63,13 @@ export const GatewayEnv = serviceEnv({
     default: 262_144,
     description: 'largest response body compared by the shadow, in bytes; larger exchanges are not compared',
   }),
+  GATEWAY_SHADOW_HELD_BYTES: Type.Integer({
+    minimum: 0,
+    maximum: 1_073_741_824,
+    default: 16_777_216,
+    description:
+      'request-body copies held for shadows at once, in bytes, across all requests; past it a request is not mirrored (counted)',
+  }),
 })
 
 export type GatewayConfig = Readonly<Static<typeof GatewayEnv>>

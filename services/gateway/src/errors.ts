@@ -18,12 +18,6 @@ export const RouteNotFoundError = createError(
   404,
 )
 
-export const InvalidJsonBodyError = createError(
-  'ZDD_GATEWAY_INVALID_JSON',
-  'The request body is not valid JSON (%s); fix the body or its Content-Type.',
-  400,
-)
-
 export const UpstreamUnavailableError = createError(
   'ZDD_GATEWAY_UPSTREAM_UNAVAILABLE',
   'Upstream "%s" for route "%s" is not accepting connections; retry after the Retry-After delay.',

@@ -52,7 +52,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     }),
     shadowDropped: new Counter({
       name: 'shadow_dropped_total',
-      help: 'Requests not mirrored or not compared: busy (GATEWAY_SHADOW_CONCURRENCY reached) or too_large',
+      help: 'Requests not mirrored or not compared: busy (GATEWAY_SHADOW_CONCURRENCY reached), too_large (GATEWAY_SHADOW_MAX_BODY_BYTES), held_budget (GATEWAY_SHADOW_HELD_BYTES) or broken (the request body broke off)',
       labelNames: ['route', 'reason'],
       registers,
     }),

@@ -1,27 +1,59 @@
-import type { FastifyInstance } from 'fastify'
-import { InvalidJsonBodyError } from '../errors.ts'
-
-const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i
+import { type Readable, Transform } from 'node:stream'
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify'
 
 /**
- * Request bodies are kept as the bytes the client sent (forwarded unchanged, and replayable for the one
- * retry); JSON ones are checked first, so a malformed body is a 400 here rather than upstream. Fastify's
- * bodyLimit turns larger bodies into 413 before they are read. Scoped to the plugin it is called in.
+ * Request bodies are not read here: the parser hands the request stream on, and the proxy streams it to the
+ * upstream, so the gateway holds a few socket buffers per request, never whole bodies. Scoped to the plugin
+ * it is called in. JSON is not checked here either: the upstream answers for its own API.
  */
-export function keepRawBodies(app: FastifyInstance): void {
+export function streamBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser(JSON_TYPE, { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
-    if (body.length > 0) {
-      try {
-        JSON.parse(body.toString('utf8'))
-      } catch (err) {
-        done(new InvalidJsonBodyError((err as Error).message), undefined)
-        return
-      }
-    }
-    done(null, body)
+  app.addContentTypeParser('*', (_request: FastifyRequest, payload: Readable, done) => {
+    done(null, payload)
   })
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
-    done(null, body)
+}
+
+/**
+ * The body to forward, bounded by `limit`: a declared Content-Length above it is refused at once (413, no
+ * byte forwarded); a chunked body is counted as it streams and broken off with the same 413 past it.
+ */
+export function boundedBody(request: FastifyRequest, limit: number): Readable | undefined {
+  const body = request.body as Readable | undefined
+  if (!body || typeof (body as { pipe?: unknown }).pipe !== 'function') return undefined
+  const declared = Number(request.headers['content-length'] ?? Number.NaN)
+  if (declared > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE()
+  if (declared === 0) return undefined
+  // A declared length is enforced by Node's parser: the stream goes on as it is, with no extra buffer.
+  if (Number.isFinite(declared)) return body
+  let seen = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length
+      if (seen > limit) callback(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
+      else callback(null, chunk)
+    },
   })
+  body.on('error', (err) => counter.destroy(err))
+  return body.pipe(counter)
+}
+
+/** Bytes held at once for shadow copies of request bodies, across every request of the gateway. */
+export class HeldBytes {
+  #held = 0
+  readonly #budget: number
+  constructor(budget: number) {
+    this.#budget = budget
+  }
+  get held(): number {
+    return this.#held
+  }
+  /** Reserves `bytes`; false (nothing reserved) when the budget would be passed. */
+  take(bytes: number): boolean {
+    if (this.#held + bytes > this.#budget) return false
+    this.#held += bytes
+    return true
+  }
+  give(bytes: number): void {
+    this.#held -= bytes
+  }
 }

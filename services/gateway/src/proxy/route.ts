@@ -8,8 +8,9 @@ import { type Cohort, type Decision, parseTrack, routeFor } from '../routes/deci
 import type { ResolvedRoute, ResolvedTable } from '../routes/load.ts'
 import { captureBody } from '../shadow/capture.ts'
 import type { Settle, ShadowMirror } from '../shadow/mirror.ts'
+import { copyRequestBody } from '../shadow/request-copy.ts'
 import { baggageMember, mergeMembers } from './baggage.ts'
-import { keepRawBodies } from './body.ts'
+import { boundedBody, type HeldBytes, streamBodies } from './body.ts'
 import { gatewayError, type Timeouts } from './failures.ts'
 import { setClientResponseHeaders, upstreamRequestHeaders } from './headers.ts'
 import { parseTarget, underPrefix, upstreamPath } from './path.ts'
@@ -25,6 +26,8 @@ export interface ProxyOptions {
   trackOverride: boolean
   bodyLimit: number
   shadowMaxBodyBytes: number
+  /** The gateway-wide budget for request-body copies held for shadows. */
+  held: HeldBytes
   timeouts: Timeouts
   /** Whether a connection's peer is a trusted proxy (TRUST_PROXY of @zdd/lifecycle). */
   trustedPeer: TrustFn
@@ -37,7 +40,7 @@ export interface ProxyOptions {
  * template) for every method, in a scope whose body parsers keep raw bytes.
  */
 export async function proxyRoutes(app: FastifyInstance, opts: ProxyOptions): Promise<void> {
-  keepRawBodies(app)
+  streamBodies(app)
   for (const route of opts.table.routes) {
     const handler = proxyHandler(route, opts)
     const routeOptions = { bodyLimit: opts.bodyLimit, exposeHeadRoute: false }
@@ -89,7 +92,7 @@ function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
           ),
         },
       ),
-      body: Buffer.isBuffer(request.body) ? request.body : undefined,
+      body: boundedBody(request, opts.bodyLimit),
     }
     const settle = startShadow(route, decision.upstream, upstreamRequest, cohort, opts)
 
@@ -100,6 +103,8 @@ function proxyHandler(route: ResolvedRoute, opts: ProxyOptions) {
     } catch (err) {
       settle?.(undefined)
       const failure = err as UpstreamFailure
+      const cause = failure.cause as { code?: string } | undefined
+      if (cause?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') throw cause // a chunked body past the limit: 413
       if (failure.kind === 'aborted') {
         // The client went away first: there is no one left to answer.
         upstreamSeries(metrics, decision, 499).count++
@@ -159,5 +164,11 @@ function startShadow(
   if (!shadow.methods.has(primary.method as never)) return undefined
   if (shadow.flag !== undefined && !cohort.isEnabled(shadow.flag)) return undefined
   const origin = opts.table.upstreams.get(shadow.upstream) as string
-  return opts.shadow.start(route.name, shadow.ignore, { ...primary, origin })
+  if (!(primary.body && !Buffer.isBuffer(primary.body))) {
+    return opts.shadow.start(route.name, shadow.ignore, { ...primary, origin })
+  }
+  // A body to mirror: the primary streams it on while a bounded copy is kept for the shadow.
+  const { stream, copy } = copyRequestBody(primary.body, opts.shadowMaxBodyBytes, opts.held)
+  primary.body = stream
+  return opts.shadow.start(route.name, shadow.ignore, { ...primary, origin, body: undefined }, copy)
 }

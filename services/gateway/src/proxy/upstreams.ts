@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http'
+import type { Readable } from 'node:stream'
 import { Agent, type Dispatcher } from 'undici'
 
 export interface UpstreamRequest {
@@ -6,7 +7,8 @@ export interface UpstreamRequest {
   path: string
   method: Dispatcher.HttpMethod
   headers: OutgoingHttpHeaders
-  body: Buffer | undefined
+  /** A stream is sent once: an exchange with one is never retried. */
+  body: Buffer | Readable | undefined
 }
 
 export type FailureKind =
@@ -131,6 +133,7 @@ export class UpstreamPool {
         if (
           !this.#retry ||
           controller.signal.aborted ||
+          (request.body !== undefined && !Buffer.isBuffer(request.body)) ||
           !IDEMPOTENT.has(request.method) ||
           !code ||
           !RETRYABLE.has(code)

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { GatewayMetrics } from '../metrics.ts'
 import type { UpstreamPool, UpstreamRequest } from '../proxy/upstreams.ts'
 import { type Captured, compare, normalise } from './compare.ts'
+import type { RequestCopy } from './request-copy.ts'
 
 type ShadowOutcome = Captured | 'too-large' | { error: unknown }
 export type PrimaryCapture = Promise<Buffer | 'too-large' | undefined>
@@ -49,23 +50,43 @@ export class ShadowMirror {
     return this.#inFlight.get(route) ?? 0
   }
 
-  /** Sends the shadow request now; undefined when too many are in flight already (counted as dropped). */
-  start(route: string, ignore: readonly string[], request: UpstreamRequest): Settle | undefined {
+  /**
+   * Sends the shadow request (once `body` has its copy of the request body, when it has one); undefined
+   * when too many are in flight already (counted as dropped).
+   */
+  start(
+    route: string,
+    ignore: readonly string[],
+    request: UpstreamRequest,
+    body?: RequestCopy['copy'],
+  ): Settle | undefined {
     const inFlight = this.inFlight(route)
     if (inFlight >= this.#concurrency) {
+      void body?.then((copy) => 'release' in copy && copy.release())
       this.#metrics.shadowDropped.inc({ route, reason: 'busy' })
       return undefined
     }
     this.#inFlight.set(route, inFlight + 1)
-    const shadow = this.#fetch({ ...request, headers: { ...request.headers, 'x-zdd-shadow': '1' } }).finally(
-      () => {
-        this.#inFlight.set(route, this.inFlight(route) - 1)
-      },
-    )
+    const headers = { ...request.headers, 'x-zdd-shadow': '1' }
+    const shadow = (async (): Promise<ShadowOutcome | 'dropped'> => {
+      if (!body) return this.#fetch({ ...request, headers })
+      const copy = await body
+      if ('drop' in copy) {
+        this.#metrics.shadowDropped.inc({ route, reason: copy.drop })
+        return 'dropped'
+      }
+      try {
+        return await this.#fetch({ ...request, headers, body: copy.body })
+      } finally {
+        copy.release()
+      }
+    })().finally(() => {
+      this.#inFlight.set(route, this.inFlight(route) - 1)
+    })
     return (primary) => {
       if (primary === undefined) return
       void Promise.all([primary.body, shadow]).then(([body, outcome]) => {
-        if (body === undefined) return // the primary broke off: nothing to compare with
+        if (body === undefined || outcome === 'dropped') return // nothing to compare
         this.#judge(route, ignore, request.path, body, primary, outcome)
       })
     }
