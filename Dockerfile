@@ -35,13 +35,13 @@ COPY --from=prune /repo/out/full/ ./
 COPY tsconfig.base.json ./
 RUN turbo run build --filter=@zdd/${SERVICE}
 # A self-contained folder: the service's `files` (dist/) and its production dependencies, workspace
-# packages copied in with their own `files` (dist/, never src/*.ts: STYLE.md #11). pnpm >= 12.2 deploys
+# packages copied in with their own `files` (dist/, never src/*.ts). pnpm >= 12.2 deploys
 # from the shared lockfile without injectWorkspacePackages, so the versions are the ones CI tested.
 RUN pnpm deploy --prod --filter=@zdd/${SERVICE} /prod/${SERVICE}
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ARG SERVICE
-# tini is PID 1: it forwards SIGTERM to node and reaps zombies (ZERO_DOWNTIME.md §2). npm, npx and corepack
+# tini is PID 1: it forwards SIGTERM to node and reaps zombies (a node process as PID 1 would ignore SIGTERM). npm, npx and corepack
 # are not needed to run the service; without them nothing can `npm start` it, and their CVEs are gone.
 RUN apt-get update \
   && apt-get install --yes --no-install-recommends tini \

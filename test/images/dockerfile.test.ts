@@ -1,5 +1,5 @@
 // What the Dockerfile must say, read from the file itself (lib/dockerfile.ts): the pins, the recipe steps
-// recipe.test.ts runs, how the runtime image starts (ZERO_DOWNTIME.md §2: exec form, tini, no npm start),
+// recipe.test.ts runs, how the runtime image starts (exec form, tini, no npm start),
 // who it runs as, what it keeps out; plus the build context (.dockerignore) and the image names
 // scripts/images.sh gives, against k8s/base.
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// The images, without Docker (K8S_VERIFICATION.md, "Images"): for every service under services/, the
+// The images, without Docker: for every service under services/, the
 // Dockerfile's own stages run on a copy of the build context (lib/build.ts): turbo prune --docker, the
 // frozen-lockfile install of the pruned manifests, the build, pnpm deploy --prod. The runtime stage's folder
 // is then checked (no dev dependencies, workspace packages from dist/, nothing pointing outside it) and
@@ -353,7 +353,7 @@ function checkDeployed(service: string, build: BuildResult, app: string): void {
     const sources = readdirSync(packageDir, { recursive: true, encoding: 'utf8' }).filter(
       (file) => /\.[cm]?ts$/.test(file) && !/\.d\.[cm]?ts$/.test(file),
     )
-    assert.deepEqual(sources, [], `${name} carries no TypeScript sources (STYLE.md #11)`)
+    assert.deepEqual(sources, [], `${name} carries no TypeScript sources`)
   }
 
   // The image copies only this folder: every symlink in it must stay inside it.

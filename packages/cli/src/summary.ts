@@ -97,7 +97,7 @@ function strategyLines(r: RolloutReport): string[] {
   return [...lines, ...appLines(r), ...clusterLines(r)]
 }
 
-/** Why requests were lost, in the terms of ZERO_DOWNTIME.md. */
+/** Why requests were lost, in the terms of the README's "Why requests get lost". */
 function why(r: RolloutReport): string[] {
   if (r.failed === 0 || r.strategy === 'recreate') return []
   const lines: string[] = []

@@ -18,7 +18,7 @@ export interface ShutdownParts {
 const IDLE_REAP_INTERVAL_MS = 250
 
 /**
- * ZERO_DOWNTIME.md §3: drain (readiness fails, Connection: close on every response), keep serving for
+ * The shutdown sequence (README, "Why requests get lost"): drain (readiness fails, Connection: close on every response), keep serving for
  * SHUTDOWN_DELAY_MS while routers catch up, close the listener without answering 503, reap idle sockets,
  * wait for in-flight requests, run cleanup hooks in reverse order. Resolves to the exit code: 0, or 1 when
  * SHUTDOWN_TIMEOUT_MS (counted from the signal) runs out first — then it says what was still open.

@@ -33,7 +33,7 @@ export interface RolloutReport extends Tally {
   /** Set when the rollout stopped before its end (canary errors, failed preview): what and why. */
   aborted?: string
   latencyMs: { p50: number; p99: number; max: number }
-  /** Requests sent before, during and after the rollout itself (ZERO_DOWNTIME.md §4: count per phase). */
+  /** Requests sent before, during and after the rollout itself (count per phase). */
   phases: { before: Tally; during: Tally; after: Tally }
   parameters: Record<string, unknown>
   finalPods: Array<{ name: string; version: string; ready: boolean; node?: string }>

@@ -1,4 +1,4 @@
-// Availability through rollouts and node drains (ZERO_DOWNTIME.md §1): surge-only rolling updates,
+// Availability through rollouts and node drains: surge-only rolling updates,
 // PodDisruptionBudgets that cover multi-replica workloads and still let drains proceed, spread over nodes.
 import {
   byKind,

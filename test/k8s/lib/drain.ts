@@ -1,4 +1,4 @@
-// The drain budget (ZERO_DOWNTIME.md §3): the kubelet's grace countdown starts before preStop, so
+// The drain budget: the kubelet's grace countdown starts before preStop, so
 //   terminationGracePeriodSeconds >= preStop + SHUTDOWN_DELAY + longest request + margin,
 // the app's own deadline (preStop + SHUTDOWN_TIMEOUT) must come before SIGKILL, and a pod behind a Service
 // must keep serving long enough for routers to stop sending to it. Values come from the container's

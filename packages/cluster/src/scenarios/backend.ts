@@ -27,14 +27,11 @@ export function clusterBackend(ctx: ClusterContext): Backend {
         if (change.replicas !== undefined)
           patch.push({ op: 'replace', path: '/spec/replicas', value: change.replicas })
         if (change.version !== undefined) {
-          const { stdout: image } = await ctx.kubectl([
-            ...ns,
-            'get',
-            'deployment',
+          const image = await deploymentField(
+            ctx,
             deployment,
-            '-o',
             'jsonpath={.spec.template.spec.containers[0].image}',
-          ])
+          )
           const label = '/spec/template/metadata/labels/app.kubernetes.io~1version'
           patch.push({ op: 'replace', path: label, value: change.version })
           patch.push({
@@ -123,6 +120,12 @@ export function clusterBackend(ctx: ClusterContext): Backend {
   }
 }
 
+/** One field of a Deployment, through `kubectl get -o <output>`. */
+async function deploymentField(ctx: ClusterContext, deployment: string, output: string): Promise<string> {
+  const { stdout } = await ctx.kubectl(['-n', ctx.namespace, 'get', 'deployment', deployment, '-o', output])
+  return stdout
+}
+
 interface PodSummary {
   name: string
   node?: string
@@ -131,15 +134,11 @@ interface PodSummary {
 
 /** The Deployment's pods, found by its own selector. */
 async function podsOf(ctx: ClusterContext, deployment: string): Promise<PodSummary[]> {
-  const { stdout: selector } = await ctx.kubectl([
-    '-n',
-    ctx.namespace,
-    'get',
-    'deployment',
+  const selector = await deploymentField(
+    ctx,
     deployment,
-    '-o',
     'go-template={{range $k, $v := .spec.selector.matchLabels}}{{$k}}={{$v}},{{end}}',
-  ])
+  )
   const { stdout } = await ctx.kubectl([
     '-n',
     ctx.namespace,
@@ -162,16 +161,7 @@ async function podsOf(ctx: ClusterContext, deployment: string): Promise<PodSumma
 
 /** Until the Deployment has exactly its desired pods: the ones it removed have exited and been deleted. */
 async function podsGone(ctx: ClusterContext, deployment: string): Promise<void> {
-  const { stdout } = await ctx.kubectl([
-    '-n',
-    ctx.namespace,
-    'get',
-    'deployment',
-    deployment,
-    '-o',
-    'jsonpath={.spec.replicas}',
-  ])
-  const replicas = Number(stdout)
+  const replicas = Number(await deploymentField(ctx, deployment, 'jsonpath={.spec.replicas}'))
   const deadline = Date.now() + 300_000
   while ((await podsOf(ctx, deployment)).length !== replicas) {
     if (Date.now() > deadline) throw new Error(`deployment/${deployment}: old pods still there after 300 s`)

@@ -153,9 +153,18 @@ export async function runOnCluster(
   }
 }
 
-/** A pod's version as the watch recorded it (observe.ts puts the version label on the pod's events). */
+/** Pod → version as the watch recorded it (observe.ts puts the version label on the pod's events). */
+const versions = new WeakMap<EventLog, { seen: number; byPod: Map<string, string> }>()
+
+/** A pod's version; the index is extended with the events added since the last call, not rebuilt. */
 function versionOfPod(events: EventLog, pod: string): string | undefined {
-  return events.events.find((e) => e.pod === pod && e.version)?.version
+  const index = versions.get(events) ?? { seen: 0, byPod: new Map<string, string>() }
+  versions.set(events, index)
+  for (; index.seen < events.events.length; index.seen++) {
+    const e = events.events[index.seen]
+    if (e?.pod && e.version && !index.byPod.has(e.pod)) index.byPod.set(e.pod, e.version)
+  }
+  return index.byPod.get(pod)
 }
 
 async function ensureReady(): Promise<void> {

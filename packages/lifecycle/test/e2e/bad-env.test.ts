@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { E2E, startFixture } from '../helpers/process.ts'
 
-// STYLE.md #2: every invalid variable is reported at once, by name, before anything binds.
+// Config is validated once: every invalid variable is reported at once, by name, before anything binds.
 test('bad env exits non-zero naming every bad variable in one error', E2E, async (t) => {
   const service = await startFixture(t, { PORT: 'abc', LOG_LEVEL: 'loud' }, { ready: false })
   const exit = await service.exited

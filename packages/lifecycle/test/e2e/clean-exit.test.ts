@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { E2E, logIndex, startFixture } from '../helpers/process.ts'
 
-// ZERO_DOWNTIME.md §3: drain, close, cleanup hooks in reverse order of registration, exit 0.
+// drain, close, cleanup hooks in reverse order of registration, exit 0.
 test(
   'SIGTERM logs draining → closing → hooks (last registered first) → shutdown complete, exit 0',
   E2E,

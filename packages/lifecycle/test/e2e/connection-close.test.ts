@@ -5,7 +5,7 @@ import { RawConnection } from '../helpers/raw-connection.ts'
 
 const DELAY_MS = 3000
 
-// ZERO_DOWNTIME.md §1.2: kube-proxy balances connections, so a keep-alive client keeps reaching a leaving pod
+// kube-proxy balances connections, so a keep-alive client keeps reaching a leaving pod
 // until one side closes; only the server can move it, by answering `Connection: close`.
 test(
   'during the delay, requests are served with Connection: close and keep-alive sockets are closed',

@@ -5,7 +5,7 @@ import { RawConnection } from '../helpers/raw-connection.ts'
 
 const TIMEOUT_MS = 1000
 
-// ZERO_DOWNTIME.md §3 step 5: a hard deadline below the grace period exits 1 and says what was still open.
+// a hard deadline below the grace period exits 1 and says what was still open.
 test('SHUTDOWN_TIMEOUT_MS shorter than an in-flight request exits 1 naming the request', E2E, async (t) => {
   const service = await startFixture(t, { SHUTDOWN_TIMEOUT_MS: String(TIMEOUT_MS) })
   const connection = await RawConnection.open(service.port)

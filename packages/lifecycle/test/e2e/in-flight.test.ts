@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { E2E, logIndex, startFixture } from '../helpers/process.ts'
 import { RawConnection } from '../helpers/raw-connection.ts'
 
-// ZERO_DOWNTIME.md §3 step 4 and §2: close() must wait for in-flight work (no forceCloseConnections).
+// close() must wait for in-flight work (no forceCloseConnections).
 test('a request in flight at SIGTERM completes with 200, then the process exits 0', E2E, async (t) => {
   const service = await startFixture(t, { SHUTDOWN_DELAY_MS: '100' })
   const connection = await RawConnection.open(service.port)

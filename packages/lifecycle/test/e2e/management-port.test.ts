@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { request } from '../helpers/http.ts'
 import { E2E, startFixture } from '../helpers/process.ts'
 
-// STYLE.md #7: probes and metrics live on a port no Service or Ingress exposes.
+// probes and metrics live on a port no Service or Ingress exposes.
 test('probes and metrics are on the management port only', E2E, async (t) => {
   const service = await startFixture(t)
   for (const path of ['/livez', '/readyz', '/metrics']) {
@@ -12,7 +12,7 @@ test('probes and metrics are on the management port only', E2E, async (t) => {
   }
 })
 
-// STYLE.md #8: RED metrics by route template (bounded cardinality), plus the lifecycle state.
+// RED metrics by route template (bounded cardinality), plus the lifecycle state.
 test('/metrics counts requests by route template, never by raw URL', E2E, async (t) => {
   const service = await startFixture(t)
   for (const id of ['42', '43']) assert.equal((await request(service.port, `/items/${id}`)).status, 200)

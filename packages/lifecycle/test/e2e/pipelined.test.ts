@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { E2E, startFixture } from '../helpers/process.ts'
 import { RawConnection } from '../helpers/raw-connection.ts'
 
-// ZERO_DOWNTIME.md §2: close() leaves busy sockets open, and requests can still arrive on them. Fastify's
+// close() leaves busy sockets open, and requests can still arrive on them. Fastify's
 // default (return503OnClosing) answers those with 503; the lifecycle serves them, with Connection: close.
 test(
   'a request arriving on a busy connection after close() is served with Connection: close, not 503',

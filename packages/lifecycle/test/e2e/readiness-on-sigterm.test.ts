@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { request } from '../helpers/http.ts'
 import { E2E, startFixture } from '../helpers/process.ts'
 
-// ZERO_DOWNTIME.md §3 step 1: the first thing SIGTERM does is fail readiness, so health-checking load
+// the first thing SIGTERM does is fail readiness, so health-checking load
 // balancers start moving away while the delay keeps serving.
 test('/readyz answers 503 within 100 ms of SIGTERM, while the delay keeps the process up', E2E, async (t) => {
   const service = await startFixture(t, { SHUTDOWN_DELAY_MS: '1500' })

@@ -4,7 +4,7 @@ import { E2E, startFixture } from '../helpers/process.ts'
 
 const DELAY_MS = 10_000
 
-// ZERO_DOWNTIME.md §3 step 5: an operator's second Ctrl-C (or a second SIGTERM) must not wait for the drain.
+// an operator's second Ctrl-C (or a second SIGTERM) must not wait for the drain.
 test('a second signal exits at once with a non-zero code', E2E, async (t) => {
   const service = await startFixture(t, { SHUTDOWN_DELAY_MS: String(DELAY_MS), SHUTDOWN_TIMEOUT_MS: '20000' })
   const firstAt = service.signal('SIGTERM')

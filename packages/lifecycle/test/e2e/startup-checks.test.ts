@@ -23,7 +23,7 @@ test('a failing start-up check exits 1 naming the check', E2E, async (t) => {
   assert.match(String(fatal.msg), /"warm-up" failed: cache unreachable/)
 })
 
-// STYLE.md #7: a dependency outage fails readiness (out of rotation), never liveness (no restart).
+// a dependency outage fails readiness (out of rotation), never liveness (no restart).
 test('a failing readiness check makes /readyz 503 naming the check; liveness stays up', E2E, async (t) => {
   const service = await startFixture(t)
   assert.equal((await request(service.port, '/upstream/down', 'PUT')).status, 200)
