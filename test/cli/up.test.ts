@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { test } from 'node:test'
-import { portFree } from '@zdd/rollout'
 import { request } from 'undici'
-import { runCli, scratch, startCli } from '../helpers/cli.ts'
+import { freeBasePort, runCli, scratch, startCli } from '../helpers/cli.ts'
 
-// A base port away from the demo's 3000 (so a running `zdd up` does not collide) and below Linux's ephemeral
-// range (32768+), where outgoing connections of other tests would take ports at random; probed free.
-const BASE = await freeBase()
-
-async function freeBase(): Promise<number> {
-  for (;;) {
-    const base = 10_000 + Math.floor(Math.random() * 16_000)
-    const ports = [0, 1, 2, 3, 4].flatMap((i) => [base + i, base + 6000 + i])
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base
-  }
-}
+const BASE = await freeBasePort()
 
 test('zdd up: the whole local stack on real ports, live flag changes, Ctrl-C stops everything with exit 0', async (t) => {
   const state = await scratch(t)

@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { portFree } from '@zdd/rollout'
 
 export const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname
 
@@ -50,10 +52,12 @@ export function startCli(
   t: TestContext,
   args: string[],
   env: Record<string, string> = {},
+  opts: { detached?: boolean } = {},
 ): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   })
   let out = ''
   const collect = (chunk: Buffer) => {
@@ -74,4 +78,33 @@ export async function scratch(t: TestContext): Promise<string> {
 
 export async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T
+}
+
+/**
+ * A base port for `zdd up --base-port` whose five service and five management ports (+6000) are free: away
+ * from the demo's 3000 and below Linux's ephemeral range (32768+), where outgoing connections of other
+ * tests take ports at random.
+ */
+export async function freeBasePort(): Promise<number> {
+  for (;;) {
+    const base = 10_000 + Math.floor(Math.random() * 16_000)
+    const ports = [0, 1, 2, 3, 4].flatMap((i) => [base + i, base + 6000 + i])
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base
+  }
+}
+
+/** Waits until a started CLI printed `text`; fails with its output when it exits first or `timeoutMs` passes. */
+export async function waitForOutput(
+  cli: { child: ChildProcess; output: () => string },
+  text: string | RegExp,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  const seen = () => (typeof text === 'string' ? cli.output().includes(text) : text.test(cli.output()))
+  while (!seen()) {
+    if (performance.now() > deadline || cli.child.exitCode !== null) {
+      throw new Error(`zdd did not print ${String(text)}:\n${cli.output()}`)
+    }
+    await sleep(50)
+  }
 }

@@ -59,7 +59,7 @@ const CASES: Case[] = [
     rule: 'namespace',
     object: 'NetworkPolicy/backends',
     // The policies, in no namespace, isolate none of the backends in zdd.
-    also: ['network-policy-ports', 'backend-ingress'],
+    also: ['network-policy-ports', 'backend-ingress', 'management-ingress'],
   },
   {
     fixture: 'nested-selector',
@@ -104,6 +104,11 @@ const CASES: Case[] = [
   // The gateway's own start-up check on its loaded config, beside the schema.
   { fixture: 'gateway-timeouts-not-nested', rule: 'config-valid', object: 'Deployment/gateway' },
   { fixture: 'backend-open-to-all', rule: 'backend-ingress', object: 'NetworkPolicy/catalog-nodeport' },
+  {
+    fixture: 'management-open-to-namespace',
+    rule: 'management-ingress',
+    object: 'NetworkPolicy/management-from-namespace',
+  },
   { fixture: 'gateway-routes-invalid', rule: 'gateway-routes', object: 'Deployment/gateway' },
   { fixture: 'gateway-upstream-missing', rule: 'gateway-upstreams', object: 'Deployment/gateway' },
   { fixture: 'gateway-flags-variants', rule: 'gateway-flags', object: 'Deployment/gateway' },

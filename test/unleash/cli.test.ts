@@ -38,8 +38,22 @@ test('zdd flags up, list/set/reset on the server, export, the seeding Job progra
   t.diagnostic(`zdd flags up, empty database: ${upTimings(unleash.up)}`)
   assert.match(
     unleash.up.stdout,
-    new RegExp(`admin UI +http://127\\.0\\.0\\.1:${PORT}/ +login admin / unleash4all`),
+    new RegExp(`admin UI +http://127\\.0\\.0\\.1:${PORT}/ +login admin / ${state.adminPassword}$`, 'm'),
   )
+  // A generated admin password and session secret, never Unleash's published defaults.
+  assert.match(state.adminPassword ?? '', /^[0-9a-f]{24}$/)
+  assert.match(state.sessionSecret ?? '', /^[0-9a-f]{64}$/)
+  const login = (password: string) =>
+    fetch(`http://127.0.0.1:${PORT}/auth/simple/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    }).then(async (res) => {
+      await res.arrayBuffer()
+      return res.status
+    })
+  assert.equal(await login(state.adminPassword ?? ''), 200, 'the generated password logs in')
+  assert.equal(await login('unleash4all'), 401, "Unleash's published default does not")
   assert.match(
     unleash.up.stdout,
     /demo flags +created recommendations-ab, catalog-canary, recommendations-shadow, catalog-discount/,

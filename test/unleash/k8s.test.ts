@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { SeedEnv } from '@zdd/unleash'
+import { SeedEnv, serverSecretProblems } from '@zdd/unleash'
 import {
   byKind,
   type Dict,
@@ -36,6 +36,9 @@ test('k8s/addons/unleash renders, every object valid against its schema, all in 
     'Deployment/unleash',
     'Job/unleash-seed',
     'Namespace/unleash',
+    'NetworkPolicy/default-deny',
+    'NetworkPolicy/unleash',
+    'NetworkPolicy/unleash-postgres',
     'Service/unleash',
     'Service/unleash-postgres',
     'StatefulSet/unleash-postgres',
@@ -74,11 +77,76 @@ test('secrets: none in the manifests; every key used is one the README has users
       }
     }
   }
-  assert.deepEqual([...used].sort(), ['admin-token', 'backend-token', 'postgres-password'])
+  assert.deepEqual([...used].sort(), [
+    'admin-password',
+    'admin-token',
+    'backend-token',
+    'postgres-password',
+    'session-secret',
+  ])
   for (const key of used) assert.ok(created.has(key), `README creates ${key}`)
   const env = envOf(containers(find(objects, 'Deployment', 'unleash'))[0] ?? {})
-  for (const name of ['INIT_ADMIN_API_TOKENS', 'INIT_BACKEND_API_TOKENS', 'DATABASE_PASSWORD']) {
+  for (const name of [
+    'INIT_ADMIN_API_TOKENS',
+    'INIT_BACKEND_API_TOKENS',
+    'DATABASE_PASSWORD',
+    'UNLEASH_DEFAULT_ADMIN_PASSWORD',
+    'UNLEASH_SECRET',
+  ]) {
     assert.ok(dict(env.get(name)?.valueFrom).secretKeyRef, `${name} comes from the Secret`)
+  }
+  // What the server entry checks before it starts (services/unleash/src/secrets.ts): a README value passes.
+  const literal = (key: string) =>
+    new RegExp(`--from-literal=${key}="\\$\\(openssl rand -hex (\\d+)\\)"`).exec(readme)
+  const password = literal('admin-password')
+  const secret = literal('session-secret')
+  assert.ok(password && secret, 'the README generates both with openssl rand -hex')
+  assert.deepEqual(
+    serverSecretProblems({
+      UNLEASH_DEFAULT_ADMIN_PASSWORD: 'x'.repeat(2 * Number(password[1])),
+      UNLEASH_SECRET: 'x'.repeat(2 * Number(secret[1])),
+    }),
+    [],
+  )
+})
+
+test('network policies: default deny; Unleash only from the flag-reading pods, the seed Job and admin namespaces; Postgres only from Unleash', () => {
+  const policies = byKind(objects, 'NetworkPolicy')
+  const deny = find(objects, 'NetworkPolicy', 'default-deny')
+  assert.deepEqual(dict(deny?.spec).podSelector, {})
+  assert.deepEqual(dict(deny?.spec).policyTypes, ['Ingress'])
+  assert.equal(dict(deny?.spec).ingress, undefined, 'default-deny allows nothing')
+  const sources = (name: string) =>
+    list(dict(find(objects, 'NetworkPolicy', name)?.spec).ingress).flatMap((rule) => list(rule.from))
+  assert.deepEqual(sources('unleash'), [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'zdd' } },
+      podSelector: { matchLabels: { 'zdd.dev/flags': 'true' } },
+    },
+    { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'unleash-seed' } } },
+    { namespaceSelector: { matchLabels: { 'zdd.dev/unleash-admin': 'true' } } },
+  ])
+  assert.deepEqual(sources('unleash-postgres'), [
+    { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'unleash' } } },
+  ])
+  // Each policy selects pods that exist: a renamed label would silently open nothing (or everything).
+  for (const policy of policies.filter((p) => p.metadata?.name !== 'default-deny')) {
+    const selector = dict(dict(dict(policy.spec).podSelector).matchLabels)
+    const selected = workloads().filter((w) => {
+      const labels = dict(dict(dict(w.spec).template).metadata).labels as Dict
+      return Object.entries(selector).every(([k, v]) => labels[k] === v)
+    })
+    assert.ok(selected.length > 0, `${policy.metadata?.name} selects a workload`)
+  }
+  // The flag readers in namespace zdd carry the label the policy allows on their pods (not only on the
+  // Deployment, which is what components/flags-server selects).
+  for (const service of ['gateway', 'catalog']) {
+    const manifest = readFileSync(`${ROOT}k8s/base/${service}/deployment.yaml`, 'utf8')
+    assert.match(
+      manifest,
+      /\n {2}template:\n {4}metadata:\n {6}labels:\n(?: {8}.*\n)* {8}zdd\.dev\/flags: "true"\n/,
+      service,
+    )
   }
 })
 

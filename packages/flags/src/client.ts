@@ -2,11 +2,13 @@ import { EventEmitter } from 'node:events'
 import { statSync } from 'node:fs'
 import { type FlagSummary, summarize } from './edit.ts'
 import { FlagsConfigError } from './errors.ts'
-import { type FlagsDocument, readFlagsFile } from './file.ts'
+import { readFlagsFile } from './file.ts'
+import type { FlagsDocument } from './schema.ts'
 import type { SyncState } from './state.ts'
 import {
   type Context,
   destroyQuietly,
+  evaluatesFetchedData,
   fetchedFromServer,
   offlineUnleash,
   serverUnleash,
@@ -36,13 +38,21 @@ export interface FlagClientOptions {
   watchIntervalMs?: number
 }
 
+/** A variant decision, in the shape of Unleash's client specification. */
 export interface Evaluation {
+  /** The variant's name; `disabled` when no variant applies. */
   name: string
+  /** Whether a variant applies. */
   enabled: boolean
+  /** Whether the flag itself is on for the context (on with no variant: `disabled` with this true). */
+  feature_enabled: boolean
   payload?: { type: string; value: string }
 }
 
-const DISABLED: Evaluation = Object.freeze({ name: 'disabled', enabled: false })
+/** No variant, flag off (or unknown). */
+const DISABLED: Evaluation = Object.freeze({ name: 'disabled', enabled: false, feature_enabled: false })
+/** No variant, but the flag is on. */
+const NO_VARIANT_ON: Evaluation = Object.freeze({ name: 'disabled', enabled: false, feature_enabled: true })
 /** What unleash-client answers when a flag has no variant for the context (one object, not one per call). */
 const NO_VARIANT: Variant = Object.freeze({ name: 'disabled', enabled: false })
 /** Evaluations of enabled variants without payload, shared: one per variant name instead of one per call. */
@@ -51,7 +61,7 @@ const PLAIN_VARIANTS = new Map<string, Evaluation>()
 function plainVariant(name: string): Evaluation {
   let evaluation = PLAIN_VARIANTS.get(name)
   if (!evaluation) {
-    evaluation = Object.freeze({ name, enabled: true })
+    evaluation = Object.freeze({ name, enabled: true, feature_enabled: true })
     // Variant names come from flag definitions: bounded, but a server could keep renaming them.
     if (PLAIN_VARIANTS.size < 1000) PLAIN_VARIANTS.set(name, evaluation)
   }
@@ -99,7 +109,10 @@ export class FlagClient extends EventEmitter<{
     return this.#state !== 'starting' && this.#state !== 'closed' && this.#unleash !== undefined
   }
 
-  /** Offline: loads the file (throws naming the problem) and watches it. Server: starts polling. */
+  /**
+   * Offline: loads the file (throws naming the problem; a file with no flags is valid: all flags off) and
+   * watches it. Server: starts polling.
+   */
   async start(): Promise<void> {
     if (this.#unleash) return
     if (this.mode === 'offline') {
@@ -130,9 +143,16 @@ export class FlagClient extends EventEmitter<{
     const unleash = this.#unleash
     const v: Variant | undefined = unleash?.getVariant(name, context, NO_VARIANT)
     const result: Evaluation = !v?.enabled
-      ? DISABLED
+      ? v?.feature_enabled
+        ? NO_VARIANT_ON
+        : DISABLED
       : v.payload
-        ? { name: v.name, enabled: true, payload: { type: v.payload.type, value: String(v.payload.value) } }
+        ? {
+            name: v.name,
+            enabled: true,
+            feature_enabled: true,
+            payload: { type: v.payload.type, value: String(v.payload.value) },
+          }
         : plainVariant(v.name)
     this.onEvaluated?.(name, result.name)
     return result
@@ -169,8 +189,10 @@ export class FlagClient extends EventEmitter<{
       bootstrapFile: file,
     })
     this.#unleash = unleash
+    // `synced` only once evaluations use the fetched data: the first fetch's `changed` comes a tick before
+    // the SDK answers from it; its `ready` (below) then reports the sync.
     const fetched = () => {
-      if (fetchedFromServer(unleash) && this.#state !== 'closed') this.#setState('synced')
+      if (evaluatesFetchedData(unleash) && this.#state !== 'closed') this.#setState('synced')
     }
     unleash.on('ready', () => {
       if (this.#state === 'starting') this.#setState(fetchedFromServer(unleash) ? 'synced' : 'bootstrap')
@@ -215,7 +237,7 @@ export class FlagClient extends EventEmitter<{
   }
 
   async #swap(doc: FlagsDocument): Promise<void> {
-    const next = offlineUnleash(this.#options.appName, this.#options.environment, doc.features)
+    const next = offlineUnleash(this.#options.appName, this.#options.environment, doc)
     next.on('error', (err: Error) => this.#options.log.error({ err }, 'flag client error'))
     await whenReady(next)
     const previous = this.#unleash

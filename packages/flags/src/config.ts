@@ -7,7 +7,7 @@ export const FlagsEnv = Type.Object({
     minLength: 1,
     default: DEMO_FLAGS_FILE,
     description:
-      'offline bootstrap file (Unleash client-features JSON); watched in offline mode, used until the first sync in server mode',
+      'offline bootstrap file (an Unleash /api/client/features response, full or delta; no flags = every flag off); watched in offline mode, used until the first sync in server mode',
   }),
   UNLEASH_URL: Type.Optional(
     Type.String({

@@ -5,8 +5,24 @@ export const USER_COOKIE = 'zdd_uid'
 export const SESSION_COOKIE = 'zdd_sid'
 export const BAGGAGE_USER = 'zdd.user'
 
-// What a user id may look like: it lands in headers, cookies, logs and baggage.
-const ID = /^[A-Za-z0-9._:-]{1,128}$/
+/** The longest user id taken from a request, in characters. */
+export const USER_ID_MAX_LENGTH = 256
+
+// Printable ASCII and Latin-1; no space at either end.
+const EDGE = '!-~\\u00a1-\\u00ff'
+const INNER = ' -~\\u00a0-\\u00ff'
+/**
+ * What a user id may look like. Unleash takes any text as a userId (e-mail addresses, names with spaces);
+ * here it is 1-256 printable characters, and only ones an HTTP header carries unchanged, because the id
+ * travels on in headers (`x-zdd-user` to upstreams, which HTTP clients refuse beyond Latin-1 and trim at
+ * the ends): printable ASCII and Latin-1, no control characters, no space at either end.
+ */
+const ID = new RegExp(`^[${EDGE}](?:[${INNER}]{0,${USER_ID_MAX_LENGTH - 2}}[${EDGE}])?$`)
+
+/** Whether `id` is usable as a user id: 1-256 printable characters an HTTP header carries unchanged. */
+export function isUserId(id: string): boolean {
+  return ID.test(id)
+}
 
 /** Parses a Cookie header into name → value (first occurrence wins, as browsers send the most specific first). */
 export function parseCookies(header: string | undefined): Map<string, string> {

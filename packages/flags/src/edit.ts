@@ -1,5 +1,5 @@
 import { FlagEditError, UnknownFlagError } from './errors.ts'
-import type { FeatureDefinition, FlagsDocument } from './file.ts'
+import type { FeatureDefinition, FlagsDocument } from './schema.ts'
 
 export interface FlagSummary {
   name: string

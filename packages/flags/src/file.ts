@@ -1,41 +1,12 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { type Static, Type } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { foldDelta, isDelta } from './delta.ts'
 import { FlagsFileError } from './errors.ts'
+import { FlagsDocument, firstError } from './schema.ts'
 
-const Variant = Type.Object({
-  name: Type.String({ minLength: 1 }),
-  weight: Type.Integer({ minimum: 0, maximum: 1000 }),
-  weightType: Type.Optional(Type.String()),
-  stickiness: Type.Optional(Type.String()),
-  payload: Type.Optional(Type.Object({ type: Type.String(), value: Type.String() })),
-})
-
-const Strategy = Type.Object({
-  name: Type.String({ minLength: 1 }),
-  parameters: Type.Optional(Type.Record(Type.String(), Type.String())),
-  constraints: Type.Optional(Type.Array(Type.Unknown())),
-  variants: Type.Optional(Type.Array(Variant)),
-})
-
-const Feature = Type.Object({
-  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
-  enabled: Type.Boolean(),
-  type: Type.Optional(Type.String()),
-  description: Type.Optional(Type.String()),
-  strategies: Type.Array(Strategy),
-  variants: Type.Optional(Type.Array(Variant)),
-})
-
-/** Unleash's client-features format, the subset the SDK reads (extra fields are kept as they are). */
-export const FlagsDocument = Type.Object({
-  version: Type.Integer({ minimum: 1 }),
-  features: Type.Array(Feature),
-})
-export type FlagsDocument = Static<typeof FlagsDocument>
-export type FeatureDefinition = Static<typeof Feature>
-
-/** Parses and validates a flags document; the error names the first bad path and the file. */
+/**
+ * Parses and validates a flags document: a client-features response, full or delta (folded into the full
+ * document). The error names the file and the first bad path. No flags at all is a valid document.
+ */
 export function parseFlags(text: string, source: string): FlagsDocument {
   let json: unknown
   try {
@@ -43,13 +14,27 @@ export function parseFlags(text: string, source: string): FlagsDocument {
   } catch (err) {
     throw new FlagsFileError(source, `not JSON (${(err as Error).message})`)
   }
-  const first = Value.Errors(FlagsDocument, json).First()
-  if (first) throw new FlagsFileError(source, `${first.path || '/'} ${first.message}`)
-  const doc = json as FlagsDocument
-  const seen = new Set<string>()
+  let doc: FlagsDocument
+  if (isDelta(json)) {
+    try {
+      doc = foldDelta(json)
+    } catch (err) {
+      throw new FlagsFileError(source, (err as Error).message)
+    }
+  } else {
+    const problem = firstError(FlagsDocument, json)
+    if (problem) throw new FlagsFileError(source, problem)
+    doc = json as FlagsDocument
+  }
+  const names = new Set<string>()
   for (const feature of doc.features) {
-    if (seen.has(feature.name)) throw new FlagsFileError(source, `flag "${feature.name}" appears twice`)
-    seen.add(feature.name)
+    if (names.has(feature.name)) throw new FlagsFileError(source, `flag "${feature.name}" appears twice`)
+    names.add(feature.name)
+  }
+  const ids = new Set<number>()
+  for (const segment of doc.segments ?? []) {
+    if (ids.has(segment.id)) throw new FlagsFileError(source, `segment id ${segment.id} appears twice`)
+    ids.add(segment.id)
   }
   return doc
 }

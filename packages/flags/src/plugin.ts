@@ -4,13 +4,21 @@ import type { Evaluation, FlagClient } from './client.ts'
 import { newUserId, parseCookies, SESSION_COOKIE, USER_HEADER, userCookie, userIdFrom } from './context.ts'
 
 // A type alias, not an interface: the SDK's Context has an index signature that interfaces don't satisfy.
+/** Unleash's context for one request. */
 export type FlagContext = {
   userId?: string
   sessionId?: string
   remoteAddress: string
   appName: string
   environment: string
+  /** Custom context fields (constraints and custom stickiness read them by name). */
+  properties?: Record<string, string>
+  /** The time date constraints compare with; the clock when unset. */
+  currentTime?: Date
 }
+
+/** What a service adds to the context from its own request fields (see `FlagsPluginOptions.requestContext`). */
+export type RequestContextFields = Pick<FlagContext, 'properties' | 'currentTime'>
 
 export interface RequestFlags {
   readonly context: FlagContext
@@ -32,6 +40,11 @@ export interface FlagsPluginOptions {
   environment: string
   /** The edge sets the user cookie when a request has no user id; backends never do. */
   setUserCookie?: boolean
+  /**
+   * Custom context fields from the request, e.g. `{ properties: { tenant: request.headers['x-tenant'] } }`,
+   * or a `currentTime`. Runs once per request, before any evaluation; unset: no properties, the clock.
+   */
+  requestContext?: (request: FastifyRequest) => RequestContextFields | undefined
 }
 
 function contextOf(
@@ -48,6 +61,9 @@ function contextOf(
   const cookie = request.headers.cookie
   const session = cookie === undefined ? undefined : parseCookies(cookie).get(SESSION_COOKIE)
   if (session) context.sessionId = session
+  const extra = opts.requestContext?.(request)
+  if (extra?.properties) context.properties = extra.properties
+  if (extra?.currentTime) context.currentTime = extra.currentTime
   return context
 }
 

@@ -1,5 +1,6 @@
 import { type Context, InMemStorageProvider, Unleash, type Variant } from 'unleash-client'
-import type { FeatureDefinition } from './file.ts'
+import { FixedRepository } from './repository.ts'
+import type { FlagsDocument } from './schema.ts'
 
 export type { Context, Unleash, Variant }
 
@@ -15,8 +16,11 @@ export interface ServerSpec {
   bootstrapFile: string
 }
 
-/** A client fed only from definitions in memory: no network, no timers, ready within milliseconds. */
-export function offlineUnleash(appName: string, environment: string, features: FeatureDefinition[]): Unleash {
+/**
+ * A client fed only from one document in memory (flags and segments, or none at all): no network, no
+ * timers, ready within milliseconds.
+ */
+export function offlineUnleash(appName: string, environment: string, doc: FlagsDocument): Unleash {
   return new Unleash({
     appName,
     environment,
@@ -24,9 +28,7 @@ export function offlineUnleash(appName: string, environment: string, features: F
     refreshInterval: 0,
     disableMetrics: true,
     skipInstanceCountWarning: true,
-    storageProvider: new InMemStorageProvider(),
-    // The file was validated against the client-features schema; the SDK's own type is wider.
-    bootstrap: { data: features as never },
+    repository: new FixedRepository(doc),
   })
 }
 
@@ -52,6 +54,14 @@ export function serverUnleash(spec: ServerSpec): Unleash {
 export function fetchedFromServer(unleash: Unleash): boolean {
   const repository = (unleash as unknown as { repository?: { connected?: boolean } }).repository
   return repository?.connected === true
+}
+
+/**
+ * Whether evaluations use data fetched from the server: the SDK answers from its repository only once it
+ * has itself marked ready, a tick after the repository did (and after the repository's `changed`).
+ */
+export function evaluatesFetchedData(unleash: Unleash): boolean {
+  return (unleash as unknown as { ready?: boolean }).ready === true && fetchedFromServer(unleash)
 }
 
 /**

@@ -4,13 +4,15 @@ import type { FastifyInstance } from 'fastify'
 import { FlagClient } from './client.ts'
 import type { FlagsEnv } from './config.ts'
 import { instrumentFlags } from './metrics.ts'
-import { flagsPlugin } from './plugin.ts'
+import { type FlagsPluginOptions, flagsPlugin } from './plugin.ts'
 
 export interface UseFlagsOptions {
   /** Set the `zdd_uid` cookie for requests without a user id (the gateway does; backends don't). */
   setUserCookie?: boolean
   /** Offline file poll interval (tests shorten it). */
   watchIntervalMs?: number
+  /** Custom context fields (`properties`, `currentTime`) from each request; see the plugin option. */
+  requestContext?: FlagsPluginOptions['requestContext']
 }
 
 /**
@@ -44,6 +46,7 @@ export function useFlags(
     appName,
     environment: config.UNLEASH_ENVIRONMENT,
     setUserCookie: options.setUserCookie ?? false,
+    ...(options.requestContext ? { requestContext: options.requestContext } : {}),
   })
   return client
 }

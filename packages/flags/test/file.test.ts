@@ -82,3 +82,94 @@ test('edits: on/off, rollout, variant weights; bad edits say what is wrong', () 
     /summing to 100, got 120/,
   )
 })
+
+test('the file takes what Unleash sends: UTF-8 names, null fields, segments, dependencies, no flags at all', () => {
+  const doc = parseFlags(
+    JSON.stringify({
+      version: 2,
+      features: [
+        {
+          name: 'Feature.UTF-8.😊_φriend_你好_🌍',
+          description: null,
+          impressionData: null,
+          enabled: true,
+          strategies: [{ name: 'default', title: null, disabled: null, segments: [1] }],
+          variants: null,
+          dependencies: [{ feature: 'parent', enabled: true, variants: ['a'] }],
+        },
+      ],
+      segments: [
+        { id: 1, name: null, constraints: [{ contextName: 'appName', operator: 'IN', values: ['a'] }] },
+      ],
+    }),
+    'unleash.json',
+  )
+  assert.equal(doc.features[0]?.name, 'Feature.UTF-8.😊_φriend_你好_🌍')
+  assert.equal(doc.segments?.[0]?.id, 1, 'segments kept')
+  assert.deepEqual(summarize(doc), [
+    { name: 'Feature.UTF-8.😊_φriend_你好_🌍', enabled: true, type: 'release' },
+  ])
+  assert.deepEqual(parseFlags('{"version":2,"features":[]}', 'empty.json').features, [])
+
+  assert.throws(
+    () => parseFlags('{"version":2,"features":[{"name":"","enabled":true,"strategies":[]}]}', 'n.json'),
+    /n\.json is not usable: \/features\/0\/name/,
+  )
+  assert.throws(
+    () =>
+      parseFlags(
+        '{"version":2,"features":[],"segments":[{"id":1,"constraints":[]},{"id":1,"constraints":[]}]}',
+        's.json',
+      ),
+    /segment id 1 appears twice/,
+  )
+  assert.throws(
+    () =>
+      parseFlags(
+        '{"version":2,"features":[{"name":"f","enabled":true,"strategies":[{"name":"default","constraints":[{"operator":"IN"}]}]}]}',
+        'c.json',
+      ),
+    /c\.json is not usable: \/features\/0\/strategies\/0\/constraints\/0\/contextName/,
+  )
+})
+
+test('the delta form ({"events": [...]}) is folded in order into the full document', () => {
+  const feature = (name: string) => ({ name, enabled: true, strategies: [{ name: 'default' }] })
+  const doc = parseFlags(
+    JSON.stringify({
+      events: [
+        {
+          eventId: 1,
+          type: 'hydration',
+          features: [feature('a'), feature('b')],
+          segments: [{ id: 1, constraints: [] }],
+        },
+        { eventId: 2, type: 'feature-updated', feature: { ...feature('b'), enabled: false } },
+        { eventId: 3, type: 'feature-updated', feature: feature('c') },
+        { eventId: 4, type: 'feature-removed', featureName: 'a', project: 'default' },
+        { eventId: 5, type: 'segment-updated', segment: { id: 2, constraints: [] } },
+        { eventId: 6, type: 'segment-removed', segmentId: 1 },
+      ],
+    }),
+    'delta.json',
+  )
+  assert.deepEqual(
+    doc.features.map((f) => [f.name, f.enabled]),
+    [
+      ['b', false],
+      ['c', true],
+    ],
+  )
+  assert.deepEqual(
+    doc.segments?.map((s) => s.id),
+    [2],
+  )
+  assert.throws(
+    () => parseFlags('{"events":[{"eventId":1,"type":"feature-renamed"}]}', 'd.json'),
+    /d\.json is not usable: \/events\/0\/type must be one of hydration, feature-updated, feature-removed, segment-updated, segment-removed, got "feature-renamed"/,
+  )
+  assert.throws(
+    () => parseFlags('{"events":[{"eventId":1,"type":"feature-updated","feature":{"name":"x"}}]}', 'd.json'),
+    /d\.json is not usable: \/events\/0\/feature\/enabled/,
+  )
+})

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { test } from 'node:test'
 import {
   DEMO_FLAGS_FILE,
@@ -15,6 +15,13 @@ import { captureLog } from './helpers/log.ts'
 
 const USERS = 10_000
 const ctx = (i: number) => ({ userId: `user-${i}`, appName: 'test', environment: 'development' })
+const EMPTY = '{"version":2,"features":[]}'
+
+/** Replaces the file in one step (as editors and `zdd flags` do), so a poll never reads half of it. */
+function replaceFile(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text)
+  renameSync(`${file}.tmp`, file)
+}
 
 function offline(file: string, log = captureLog()) {
   return new FlagClient({
@@ -53,7 +60,16 @@ test('offline: ready from the bootstrap file; A/B 50/50 and canary 10 % over 10,
     const first = client.variant(FLAG.abExperiment, ctx(i)).name
     for (let k = 0; k < 4; k++) assert.equal(client.variant(FLAG.abExperiment, ctx(i)).name, first)
   }
-  assert.deepEqual(client.variant('no-such-flag', ctx(1)), { name: 'disabled', enabled: false })
+  assert.deepEqual(client.variant('no-such-flag', ctx(1)), {
+    name: 'disabled',
+    enabled: false,
+    feature_enabled: false,
+  })
+  assert.deepEqual(
+    client.variant(FLAG.shadow, ctx(1)),
+    { name: 'disabled', enabled: false, feature_enabled: true },
+    'a flag that is on but has no variants',
+  )
   assert.equal(client.isEnabled('no-such-flag', ctx(1), true), true, 'fallback used for unknown flags')
 })
 
@@ -126,4 +142,36 @@ test('offline: a missing or invalid file fails start naming it; close is idempot
       }),
     /UNLEASH_URL is set but UNLEASH_API_TOKEN is not/,
   )
+})
+
+test('offline: a file with no flags is ready with every flag off, and reloads keep working after it', {
+  timeout: 20_000,
+}, async (t) => {
+  const file = demoCopy(t)
+  const demo = readFileSync(file, 'utf8')
+  writeFileSync(file, EMPTY)
+  const client = offline(file)
+  t.after(() => client.close())
+  let reloads = 0
+  client.on('reloaded', () => reloads++)
+  await client.start()
+  assert.equal(client.ready, true)
+  assert.equal(client.state, 'offline')
+  assert.deepEqual(client.list(), [])
+  assert.equal(client.isEnabled(FLAG.shadow, ctx(1)), false)
+  assert.equal(client.isEnabled(FLAG.shadow, ctx(1), true), true, 'unknown flags answer the fallback')
+  assert.deepEqual(client.variant(FLAG.abExperiment, ctx(1)), {
+    name: 'disabled',
+    enabled: false,
+    feature_enabled: false,
+  })
+
+  replaceFile(file, demo)
+  await waitFor(() => client.isEnabled(FLAG.shadow, ctx(1)), 5000)
+  assert.equal(client.variant(FLAG.abExperiment, ctx(1)).enabled, true)
+  replaceFile(file, EMPTY)
+  await waitFor(() => !client.isEnabled(FLAG.shadow, ctx(1)), 5000)
+  assert.deepEqual(client.list(), [])
+  assert.ok(reloads >= 2, `${reloads} reloads`)
+  assert.equal(client.ready, true)
 })

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { DEMO_FLAGS_FILE, FLAG, FlagClient, readFlagsFile, setEnabled } from '@zdd/flags'
-import { waitFor } from './helpers/files.ts'
+import { emptyFlagsFile, waitFor } from './helpers/files.ts'
 import { captureLog } from './helpers/log.ts'
 
 interface Stand {
@@ -29,11 +29,11 @@ async function standIn(): Promise<Stand> {
   return stand
 }
 
-function serverClient(url: string, token: string, log = captureLog()) {
+function serverClient(url: string, token: string, log = captureLog(), file = DEMO_FLAGS_FILE) {
   return new FlagClient({
     appName: 't',
     environment: 'development',
-    file: DEMO_FLAGS_FILE,
+    file,
     url,
     token,
     refreshMs: 100,
@@ -99,4 +99,30 @@ test('server mode: closing while the server is down does not crash', async (t) =
   await new Promise((resolve) => setTimeout(resolve, 300)) // an in-flight poll failing after destroy
   assert.equal(client.state, 'closed')
   t.diagnostic('closed cleanly with the server down')
+})
+
+test('server mode: `synced` is reported only once evaluations use the fetched data', async (t) => {
+  const stand = await standIn()
+  // Nothing from the bootstrap file: every flag the client knows at `synced` came from the server.
+  const client = serverClient(stand.url, 'good-token', captureLog(), emptyFlagsFile(t))
+  t.after(() => client.close())
+  t.after(() => stand.server.close())
+  const atSynced = new Promise<{ shadow: boolean; variant: string; listed: number }>((resolve) => {
+    client.on('state', (state) => {
+      // In the same tick as the state change: what a readiness probe or a request would see right then.
+      if (state === 'synced') {
+        resolve({
+          shadow: client.isEnabled(FLAG.shadow, ctx),
+          variant: client.variant(FLAG.abExperiment, ctx).name,
+          listed: client.list().length,
+        })
+      }
+    })
+  })
+  await client.start()
+  const seen = await atSynced
+  assert.equal(seen.shadow, true, 'the server has recommendations-shadow on')
+  assert.match(seen.variant, /^[ab]$/)
+  assert.equal(seen.listed, stand.features.features.length)
+  assert.equal(client.ready, true)
 })

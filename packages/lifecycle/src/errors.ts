@@ -20,3 +20,9 @@ export const DuplicateHookError = createError(
   'ZDD_LIFECYCLE_DUPLICATE_HOOK',
   'A %s named "%s" is already registered; give each one a unique name.',
 )
+
+export const ControlHeaderRequiredError = createError(
+  'ZDD_LIFECYCLE_CONTROL_HEADER_REQUIRED',
+  'Management controls change what the pod tells Kubernetes: send the header %s: 1 with the POST (a web page cannot send it without the management port allowing it, so no form or link can trigger a control).',
+  403,
+)

@@ -1,6 +1,7 @@
 export { type LifecycleConfig, LifecycleEnv, loadConfig } from './config.ts'
 export { serviceEnv } from './env.ts'
 export * as errors from './errors.ts'
+export { CONTROL_HEADER } from './management.ts'
 export { DURATION_BUCKETS, type ServiceMetrics } from './metrics.ts'
 export { runService } from './run.ts'
 export { createService, type Service, type ServiceContext, type ServiceDefinition } from './service.ts'

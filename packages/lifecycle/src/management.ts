@@ -1,4 +1,10 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify'
+import { ControlHeaderRequiredError } from './errors.ts'
 import type { ServiceMetrics } from './metrics.ts'
 import type { Lifecycle } from './state.ts'
 
@@ -39,10 +45,14 @@ export function createManagementServer(opts: {
 
   if (controls) {
     // Parity with the talk's demo services: take a pod out of rotation, or get it restarted by its
-    // liveness probe, without a deploy. Off unless MANAGEMENT_CONTROLS=true.
+    // liveness probe, without a deploy. Off unless MANAGEMENT_CONTROLS=true. A custom header is required:
+    // browsers send one cross-site only after a CORS preflight this server never approves, so a page the
+    // operator visits cannot flip a pod with a form POST or a no-cors fetch.
     for (const probe of ['readiness', 'liveness'] as const) {
       for (const action of ['fail', 'restore'] as const) {
         app.post(`/control/${probe}/${action}`, async (request) => {
+          if (request.headers[CONTROL_HEADER] === undefined)
+            throw new ControlHeaderRequiredError(CONTROL_HEADER)
           const failing = action === 'fail'
           if (probe === 'readiness') lifecycle.forceNotReady(failing)
           else lifecycle.forceNotLive(failing)
@@ -53,4 +63,17 @@ export function createManagementServer(opts: {
     }
   }
   return app
+}
+
+/** The header a control request must carry (any value). */
+export const CONTROL_HEADER = 'x-zdd-control'
+
+// Before the handler, and before the body is parsed where Fastify parses it (form encodings it has no parser
+// for are refused with 415 even earlier): no control runs without the header.
+function requireControlHeader(request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
+  done(
+    request.headers[CONTROL_HEADER] === undefined
+      ? new ControlHeaderRequiredError(CONTROL_HEADER)
+      : undefined,
+  )
 }

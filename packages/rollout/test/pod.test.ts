@@ -48,6 +48,7 @@ test('a failing liveness probe restarts the container, which becomes ready again
   const { pod, events } = await startPod(t, { MANAGEMENT_CONTROLS: 'true' })
   const response = await fetch(`http://127.0.0.1:${pod.managementPort}/control/liveness/fail`, {
     method: 'POST',
+    headers: { 'x-zdd-control': '1' },
   })
   assert.equal(response.status, 200)
   await until(() => pod.restarts === 1, 10_000, 'restart')

@@ -67,14 +67,14 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
       connectTimeoutMs: timeouts.connectMs,
       headersTimeoutMs: timeouts.headersMs,
       totalTimeoutMs: timeouts.totalMs,
-      retry: true,
+      retries: config.GATEWAY_RETRIES,
     })
     const shadowPool = new UpstreamPool({
       connections: config.GATEWAY_SHADOW_CONCURRENCY,
       connectTimeoutMs: Math.min(timeouts.connectMs, config.GATEWAY_SHADOW_TIMEOUT_MS),
       headersTimeoutMs: config.GATEWAY_SHADOW_TIMEOUT_MS,
       totalTimeoutMs: config.GATEWAY_SHADOW_TIMEOUT_MS,
-      retry: false,
+      retries: 0,
     })
     // Cleanup hooks run after the listener closed and requests in flight finished, in reverse order:
     // shadow exchanges are dropped first (nobody waits for them), then the primary pools close.

@@ -35,6 +35,13 @@ export const GatewayEnv = serviceEnv({
     default: 128,
     description: 'keep-alive connections per upstream, at most',
   }),
+  GATEWAY_RETRIES: Type.Integer({
+    minimum: 0,
+    maximum: 5,
+    default: 2,
+    description:
+      'times an idempotent request (GET, HEAD, OPTIONS, PUT, DELETE) is sent again, each on a new connection, when its upstream connection was refused or reset before any response; 0 never',
+  }),
   GATEWAY_RETRY_AFTER_S: Type.Integer({
     minimum: 0,
     maximum: 3600,

@@ -14,8 +14,17 @@ export { type DownResult, downLocalUnleash, runningLocalUnleash, wipeLocalUnleas
 export { ensureCluster, type RunningCluster } from './local/postgres.ts'
 export { type LocalState, readState, stateFile, unleashLog } from './local/state.ts'
 export { BACKEND_TOKEN_NAME } from './local/tokens.ts'
-export { DEFAULT_LOGIN, DEFAULT_PORT, type LocalUnleash, type UpOptions, upLocalUnleash } from './local/up.ts'
+export {
+  DEFAULT_PORT,
+  LEGACY_LOGIN,
+  type LocalUnleash,
+  type Login,
+  loginOf,
+  type UpOptions,
+  upLocalUnleash,
+} from './local/up.ts'
 export { findPostgres, type PostgresBinaries } from './postgres/binaries.ts'
 export { clusterPid, stopCluster } from './postgres/cluster.ts'
+export { checkServerSecrets, serverSecretProblems } from './secrets.ts'
 export { type SeedOptions, type SeedResult, seedFlags } from './seed.ts'
 export { type SeedConfig, SeedEnv } from './seed-env.ts'

@@ -4,7 +4,7 @@
 import { codeProblems } from './code.ts'
 import { flagsProblems } from './flags.ts'
 import { gatewayProblems } from './gateway.ts'
-import { ingressProblems } from './ingress.ts'
+import { ingressProblems, managementProblems } from './ingress.ts'
 import {
   byKind,
   COLOR_LABEL,
@@ -55,6 +55,7 @@ export function crossProblems(objects: K8sObject[]): Problem[] {
     ...gatewayProblems(objects, pods),
     ...flagsProblems(objects, pods),
     ...ingressProblems(objects, pods),
+    ...managementProblems(objects, pods),
   ]
 }
 

@@ -22,17 +22,92 @@ import {
 } from './objects.ts'
 import { PORT_NAMES } from './services.ts'
 
+/** Where Prometheus runs (components/metrics-servicemonitor's Prometheus Operator, the scrape annotations). */
+const MONITORING_NAMESPACE = 'monitoring'
+
 /** Where k8s/addons/traefik installs Traefik, and its pods' label. */
 const TRAEFIK = { namespace: 'traefik', name: 'traefik' } as const
 
-export function ingressProblems(objects: K8sObject[], pods: PodTemplate[]): Problem[] {
-  const gateways = pods.filter((pod) => pod.containers.some(isGateway))
-  const routed = edgeRouted(objects, pods)
-  const policies = byKind(objects, 'NetworkPolicy').filter((policy) => {
+/** The ingress policies of the pod's namespace that select it: none means every source reaches every port. */
+function isolatingPolicies(policies: K8sObject[], pod: PodTemplate): K8sObject[] {
+  return policies.filter(
+    (policy) =>
+      policy.metadata?.namespace === pod.owner.metadata?.namespace &&
+      selects(dict(policy.spec).podSelector, pod.labels),
+  )
+}
+
+function notIsolated(
+  pod: PodTemplate,
+  rule: 'backend-ingress' | 'management-ingress',
+  what: string,
+): Problem {
+  return problem(
+    pod.owner,
+    rule,
+    `no NetworkPolicy selects its pods for ingress: any pod in the cluster reaches ${what}`,
+  )
+}
+
+function ingressPolicies(objects: K8sObject[]): K8sObject[] {
+  return byKind(objects, 'NetworkPolicy').filter((policy) => {
     const spec = dict(policy.spec)
     const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : ['Ingress']
     return types.includes('Ingress')
   })
+}
+
+/**
+ * The management port (probes, /metrics, the controls when enabled) of every pod: isolated, and admitted only
+ * from the monitoring namespace. Another pod reaching it could read metrics or, with MANAGEMENT_CONTROLS, take
+ * pods out of rotation.
+ */
+export function managementProblems(objects: K8sObject[], pods: PodTemplate[]): Problem[] {
+  const policies = ingressPolicies(objects)
+  const problems: Problem[] = []
+  for (const pod of pods) {
+    const management = namedPort(pod, PORT_NAMES.management)
+    if (management === undefined) continue
+    const isolating = isolatingPolicies(policies, pod)
+    if (isolating.length === 0) {
+      problems.push(notIsolated(pod, 'management-ingress', 'its management port'))
+      continue
+    }
+    for (const policy of isolating) {
+      for (const [i, rule] of list(dict(policy.spec).ingress).entries()) {
+        if (!admitsPort(rule, management)) continue
+        const peers = list(rule.from)
+        if (!Array.isArray(rule.from) || peers.length === 0) {
+          problems.push(
+            problem(
+              policy,
+              'management-ingress',
+              `ingress[${i}] admits every source to the management port of ${id(pod.owner)}`,
+            ),
+          )
+          continue
+        }
+        for (const peer of peers) {
+          const namespace = dict(dict(peer.namespaceSelector).matchLabels)['kubernetes.io/metadata.name']
+          if (peer.namespaceSelector === undefined || namespace !== MONITORING_NAMESPACE)
+            problems.push(
+              problem(
+                policy,
+                'management-ingress',
+                `ingress[${i}] admits ${JSON.stringify(peer)} to the management port of ${id(pod.owner)}; only namespace ${MONITORING_NAMESPACE} (Prometheus) may`,
+              ),
+            )
+        }
+      }
+    }
+  }
+  return problems
+}
+
+export function ingressProblems(objects: K8sObject[], pods: PodTemplate[]): Problem[] {
+  const gateways = pods.filter((pod) => pod.containers.some(isGateway))
+  const routed = edgeRouted(objects, pods)
+  const policies = ingressPolicies(objects)
   const problems: Problem[] = []
   /** One problem per policy rule and peer, naming every backend it opens. */
   const opened = new Map<string, { policy: K8sObject; message: string; backends: Set<string> }>()
@@ -40,19 +115,9 @@ export function ingressProblems(objects: K8sObject[], pods: PodTemplate[]): Prob
     if (gateways.includes(pod)) continue
     const traffic = trafficPort(pod)
     if (traffic === undefined) continue
-    const isolating = policies.filter(
-      (policy) =>
-        policy.metadata?.namespace === pod.owner.metadata?.namespace &&
-        selects(dict(policy.spec).podSelector, pod.labels),
-    )
+    const isolating = isolatingPolicies(policies, pod)
     if (isolating.length === 0) {
-      problems.push(
-        problem(
-          pod.owner,
-          'backend-ingress',
-          'no NetworkPolicy selects its pods for ingress: any pod in the cluster reaches its traffic port, not only the gateway',
-        ),
-      )
+      problems.push(notIsolated(pod, 'backend-ingress', 'its traffic port, not only the gateway'))
       continue
     }
     for (const policy of isolating) {
@@ -83,13 +148,18 @@ export function ingressProblems(objects: K8sObject[], pods: PodTemplate[]): Prob
   return problems
 }
 
-/** The traffic container port (name and number) of a pod; undefined when it serves no traffic port. */
-function trafficPort(pod: PodTemplate): { name: string; port: unknown } | undefined {
+/** A named container port (name and number) of a pod; undefined when it has none of that name. */
+function namedPort(pod: PodTemplate, name: string): { name: string; port: unknown } | undefined {
   for (const container of pod.containers) {
-    const port = list(container.ports).find((p) => p.name === PORT_NAMES.traffic)
-    if (port) return { name: PORT_NAMES.traffic, port: port.containerPort }
+    const port = list(container.ports).find((p) => p.name === name)
+    if (port) return { name, port: port.containerPort }
   }
   return undefined
+}
+
+/** The traffic container port (name and number) of a pod; undefined when it serves no traffic port. */
+function trafficPort(pod: PodTemplate): { name: string; port: unknown } | undefined {
+  return namedPort(pod, PORT_NAMES.traffic)
 }
 
 function admitsPort(rule: Dict, traffic: { name: string; port: unknown }): boolean {

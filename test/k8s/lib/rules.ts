@@ -44,6 +44,8 @@ export const RULES = {
   // ingress.ts
   'backend-ingress':
     "only the gateway reaches a backend's traffic port (and Traefik, where a route of the render sends it there)",
+  'management-ingress':
+    "every zdd pod is isolated for ingress, and its management port is reached from the monitoring namespace only (Prometheus; the kubelet's probes are not subject to NetworkPolicy)",
   // routes.ts
   'traefik-ref': 'IngressRoute and TraefikService references resolve to existing objects and ports',
   'traefik-weights': 'weighted TraefikService weights are set and sum to 100',

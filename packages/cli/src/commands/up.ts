@@ -4,7 +4,9 @@ import { portFree } from '@zdd/rollout'
 import { type FlagSpec, intFlag, parseFlags, usage } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { localFlagsFile, stateDir } from '../paths.ts'
-import { StackProcess } from '../stack/process.ts'
+import { claimUp } from '../stack/lock.ts'
+import { PARENT_DEATH_SIGNAL, StackProcess } from '../stack/process.ts'
+import { supervise } from '../stack/supervise.ts'
 import { localStack, MANAGEMENT_OFFSET } from '../stack/topology.ts'
 import { DEFAULT_REFRESH_MS, type FlagSource, offlineFlags, unleashFlags } from '../unleash/stack.ts'
 
@@ -34,7 +36,9 @@ const SPEC: FlagSpec = {
 /**
  * `zdd up`: gateway, catalog v1, catalog-canary v2, recommendations a and b on 127.0.0.1 with the offline
  * flags file (or, with --unleash, the local Unleash), printed URLs, and a graceful stop on Ctrl-C (gateway
- * first, then the backends).
+ * first, then the backends). Supervised: a service that dies is restarted with backoff while the others
+ * keep serving; the services die with `zdd up` (parent-death signal), and a second `zdd up` on the same
+ * state folder is refused while one runs.
  */
 export async function up(args: string[]): Promise<number> {
   const options = parseFlags(args, SPEC)
@@ -49,12 +53,15 @@ export async function up(args: string[]): Promise<number> {
     : offlineFlags(localFlagsFile())
   const logs = join(stateDir(), 'logs')
   mkdirSync(logs, { recursive: true })
+  const origin = `http://127.0.0.1:${base}`
+  const lock = claimUp(stateDir(), `${origin}/`)
   const stack = localStack(base, { ...flags.env, SHUTDOWN_DELAY_MS: '0' })
   const members = [...stack.backends, stack.gateway]
 
   for (const spec of members) {
     for (const port of [spec.port, spec.managementPort]) {
       if (!(await portFree(port))) {
+        lock.release()
         throw new UsageError(`port ${port} (${spec.name}) is in use; stop what uses it or pick --base-port`)
       }
     }
@@ -64,9 +71,10 @@ export async function up(args: string[]): Promise<number> {
   const processes: StackProcess[] = []
   let stopping: Promise<number> | undefined
   const stop = (code: number) => {
-    stopping ??= stopAll(processes, code)
+    stopping ??= stopAll(processes, code).finally(() => lock.release())
     return stopping
   }
+  const recordPids = () => lock.write(Object.fromEntries(processes.map((p) => [p.spec.name, p.pid ?? 0])))
   process.once('SIGINT', () => void stop(0))
   process.once('SIGTERM', () => void stop(0))
 
@@ -75,16 +83,17 @@ export async function up(args: string[]): Promise<number> {
     // meet connection refusals.
     for (const spec of members) {
       const child = new StackProcess(spec, join(logs, `${spec.name}.log`))
+      child.start()
       processes.push(child)
       process.stdout.write(`starting ${spec.name.padEnd(18)} :${spec.port}\n`)
     }
+    recordPids()
     await Promise.all(processes.map((p) => p.waitReady(readyTimeoutMs)))
   } catch (err) {
     process.stderr.write(`zdd up: ${(err as Error).message}; see ${relative(process.cwd(), logs)}/\n`)
     return stop(1)
   }
 
-  const origin = `http://127.0.0.1:${base}`
   const rel = (path: string) => {
     const short = relative(process.cwd(), path)
     return short && !short.startsWith('..') ? short : path
@@ -100,17 +109,23 @@ export async function up(args: string[]): Promise<number> {
       `  management       /livez /readyz /metrics on :${stack.gateway.managementPort}-${stack.gateway.managementPort + 4}`,
       flags.describe(rel),
       `  logs             ${rel(logs)}/`,
+      `A service that dies is restarted; ${PARENT_DEATH_SIGNAL ? 'the services stop with zdd up, however it ends' : 'without util-linux setpriv the services outlive a killed zdd up'}.`,
       'Ctrl-C stops everything gracefully.',
       '',
     ].join('\n'),
   )
-  // Any member dying on its own ends the stack: a half-running demo misleads.
-  const died = await Promise.race(processes.map((p) => p.exited.then(() => p)))
-  if (stopping) return stopping
-  process.stderr.write(
-    `zdd up: ${died.spec.name} exited unexpectedly; see ${rel(join(logs, `${died.spec.name}.log`))}\n`,
+  // A member that dies is started again (the others keep serving) until the stack is stopped.
+  await Promise.all(
+    processes.map((member) =>
+      supervise(member, {
+        readyTimeoutMs,
+        say: (line) =>
+          process.stderr.write(`zdd up: ${line} (log: ${rel(join(logs, `${member.spec.name}.log`))})\n`),
+        started: recordPids,
+      }),
+    ),
   )
-  return stop(1)
+  return stopping ?? stop(0)
 }
 
 async function stopAll(processes: StackProcess[], code: number): Promise<number> {

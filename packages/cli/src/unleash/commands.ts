@@ -79,7 +79,7 @@ function report(server: LocalUnleash, dir: string, ms: number): string {
   return [
     '',
     `zdd flags up: Unleash ${how}`,
-    `  admin UI     ${server.url}/   login ${server.login.user} / ${server.login.password}`,
+    `  admin UI     ${server.url}/   login ${server.login.user} / ${server.login.password}${server.login.legacy ? "  (Unleash's published default: this database predates generated passwords; change it in the UI, or start over with zdd flags up --fresh)" : ''}`,
     `  demo flags   ${seeded.join('; ')}`,
     `  services     UNLEASH_URL=${server.apiUrl} UNLEASH_API_TOKEN='${server.backendToken}'`,
     `  admin API    curl -H 'Authorization: ${server.adminToken}' ${server.url}/api/admin/projects/default/features`,

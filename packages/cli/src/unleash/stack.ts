@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { writeFlagsFile } from '@zdd/flags'
-import { DEFAULT_LOGIN, errors, exportFlags } from '@zdd/unleash'
+import { errors, exportFlags, loginOf } from '@zdd/unleash'
 import { ensureFlagsFile } from '../commands/flags-file.ts'
 import { localServer, shortPath, unleashDir } from './local.ts'
 
@@ -41,6 +41,6 @@ export async function unleashFlags(refreshMs: number): Promise<FlagSource> {
       UNLEASH_REFRESH_MS: String(refreshMs),
     },
     describe: () =>
-      `  flags (unleash)  ${state.url}/  login ${DEFAULT_LOGIN.user} / ${DEFAULT_LOGIN.password}, polled every ${refreshMs} ms — e.g. zdd flags set recommendations-ab --variants a=80,b=20`,
+      `  flags (unleash)  ${state.url}/  login ${loginOf(state).user} / ${loginOf(state).password}, polled every ${refreshMs} ms — e.g. zdd flags set recommendations-ab --variants a=80,b=20`,
   }
 }

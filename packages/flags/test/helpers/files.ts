@@ -13,6 +13,15 @@ export function demoCopy(t: TestContext): string {
   return file
 }
 
+/** A flags file with no flags at all (a valid state: every flag off), removed after the test. */
+export function emptyFlagsFile(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'zdd-flags-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'empty.json')
+  writeFileSync(file, '{"version":2,"features":[]}\n')
+  return file
+}
+
 /** Polls until `check` is true or the deadline passes; returns the time it took. */
 export async function waitFor(check: () => boolean, deadlineMs: number, stepMs = 20): Promise<number> {
   const start = performance.now()

@@ -15,7 +15,9 @@ test('MANAGEMENT_CONTROLS=true forces readiness and liveness to fail, and restor
   const service = await startFixture(t, { MANAGEMENT_CONTROLS: 'true' })
   const status = async (path: string) => (await request(service.managementPort, path)).status
   const control = async (path: string) => {
-    const response = await request(service.managementPort, path, 'POST')
+    const response = await request(service.managementPort, path, 'POST', {
+      headers: { 'x-zdd-control': '1' },
+    })
     assert.equal(response.status, 200, `POST ${path}`)
   }
 
@@ -33,3 +35,33 @@ test('MANAGEMENT_CONTROLS=true forces readiness and liveness to fail, and restor
   await control('/control/liveness/restore')
   assert.equal(await status('/livez'), 200)
 })
+
+test(
+  'a control needs the x-zdd-control header: a cross-site form POST or a bare POST changes nothing',
+  E2E,
+  async (t) => {
+    const service = await startFixture(t, { MANAGEMENT_CONTROLS: 'true' })
+    // What a page on another site can send without a CORS preflight: form encodings, text/plain, no body.
+    const simple = [
+      { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' },
+      { headers: { 'content-type': 'text/plain' }, body: 'a=1' },
+      { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--\r\n' },
+      {},
+    ]
+    for (const extra of simple) {
+      const response = await request(service.managementPort, '/control/readiness/fail', 'POST', extra)
+      // 415 for the form encodings (no parser), 403 naming the header for the others: refused either way.
+      const type = (extra as { headers?: Record<string, string> }).headers?.['content-type'] ?? ''
+      const expected = type.includes('form') ? 415 : 403
+      assert.equal(response.status, expected, JSON.stringify(extra))
+      if (expected === 403)
+        assert.equal(JSON.parse(response.body).code, 'ZDD_LIFECYCLE_CONTROL_HEADER_REQUIRED')
+    }
+    assert.equal((await request(service.managementPort, '/readyz')).status, 200, 'still ready')
+    const sent = await request(service.managementPort, '/control/readiness/fail', 'POST', {
+      headers: { 'x-zdd-control': '1' },
+    })
+    assert.equal(sent.status, 200)
+    assert.equal((await request(service.managementPort, '/readyz')).status, 503)
+  },
+)

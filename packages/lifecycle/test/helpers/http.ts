@@ -11,9 +11,15 @@ export interface Response {
  * One request on a fresh connection (no agent). It asks for `Connection: close` itself, so use
  * `RawConnection` when the server's choice of `Connection` header is what is being tested.
  */
-export function request(port: number, path: string, method = 'GET'): Promise<Response> {
+export function request(
+  port: number,
+  path: string,
+  method = 'GET',
+  extra: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+    const options = { host: '127.0.0.1', port, path, method, agent: false, headers: extra.headers ?? {} }
+    const req = httpRequest(options, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (chunk: string) => {
@@ -23,7 +29,7 @@ export function request(port: number, path: string, method = 'GET'): Promise<Res
       res.on('error', reject)
     })
     req.on('error', reject)
-    req.end()
+    req.end(extra.body)
   })
 }
 

@@ -33,8 +33,8 @@ export interface Exchange {
   retried: boolean
 }
 
-/** Sent again once when they fail this way: the request never reached the upstream, or a reused
- * keep-alive connection was closed under it (the upstream closing idle sockets, or a pod going away). */
+/** Sent again when they fail this way: the request never reached the upstream, or its connection was closed
+ * under it before any response (the upstream closing idle sockets, or a pod going away: killed, node lost). */
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
 const UNAVAILABLE = new Set([
   'ECONNREFUSED',
@@ -71,30 +71,44 @@ export interface PoolOptions {
   connectTimeoutMs: number
   headersTimeoutMs: number
   totalTimeoutMs: number
-  /** Whether idempotent requests are sent again once after a refused or reset connection. */
-  retry: boolean
+  /** How many times an idempotent request is sent again, each time on a new connection, after its
+   * connection was refused or reset before any response; 0 never. */
+  retries: number
 }
 
 /**
  * A keep-alive connection pool per upstream origin (undici Agent), one exchange = one request with a total
- * timeout over connect, headers and body, and one retry for idempotent requests whose connection was
- * refused or reset before any response.
+ * timeout over connect, headers and body, and retries for idempotent requests whose connection was refused
+ * or reset before any response. A retry goes out on a connection opened for it alone: behind a Kubernetes
+ * Service each new connection is balanced again, while the pool's other keep-alive connections may lead to
+ * the same dead pod, and until the endpoint update reaches every node a new one may too (hence more than one).
  */
 export class UpstreamPool {
   readonly #agent: Agent
+  /** Retries only: no keep-alive (pipelining 0), so every retry is a new connection. */
+  readonly #fresh: Agent | undefined
+  readonly #retries: number
   readonly #totalTimeoutMs: number
-  readonly #retry: boolean
   #closing: Promise<void> | undefined
 
   constructor(opts: PoolOptions) {
     this.#totalTimeoutMs = opts.totalTimeoutMs
-    this.#retry = opts.retry
     this.#agent = new Agent({
       connections: opts.connections,
       connect: { timeout: opts.connectTimeoutMs },
       headersTimeout: opts.headersTimeoutMs,
       bodyTimeout: opts.totalTimeoutMs,
     })
+    this.#retries = opts.retries
+    this.#fresh =
+      opts.retries > 0
+        ? new Agent({
+            pipelining: 0,
+            connect: { timeout: opts.connectTimeoutMs },
+            headersTimeout: opts.headersTimeoutMs,
+            bodyTimeout: opts.totalTimeoutMs,
+          })
+        : undefined
   }
 
   /**
@@ -123,24 +137,28 @@ export class UpstreamPool {
       body: request.body ?? null,
       signal: controller.signal,
     }
+    const retryable =
+      this.#fresh !== undefined &&
+      IDEMPOTENT.has(request.method) &&
+      (request.body === undefined || Buffer.isBuffer(request.body))
     let retried = false
     try {
-      let response: Dispatcher.ResponseData
-      try {
-        response = await this.#agent.request(options)
-      } catch (err) {
-        const code = errorCode(err)
-        if (
-          !this.#retry ||
-          controller.signal.aborted ||
-          (request.body !== undefined && !Buffer.isBuffer(request.body)) ||
-          !IDEMPOTENT.has(request.method) ||
-          !code ||
-          !RETRYABLE.has(code)
-        )
-          throw err
-        retried = true
-        response = await this.#agent.request(options)
+      let response: Dispatcher.ResponseData | undefined
+      for (let attempt = 0; response === undefined; attempt++) {
+        try {
+          response = await (attempt === 0 ? this.#agent : (this.#fresh as Agent)).request(options)
+        } catch (err) {
+          const code = errorCode(err)
+          if (
+            !retryable ||
+            attempt >= this.#retries ||
+            controller.signal.aborted ||
+            !code ||
+            !RETRYABLE.has(code)
+          )
+            throw err
+          retried = true
+        }
       }
       response.body.once('close', finish)
       return { response, retried }
@@ -152,13 +170,14 @@ export class UpstreamPool {
 
   /** Waits for exchanges in flight, then closes every connection. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= this.#agent.close()
+    this.#closing ??= Promise.all([this.#agent.close(), this.#fresh?.close()]).then(() => undefined)
     return this.#closing
   }
 
   /** Closes every connection at once, failing exchanges in flight. */
   async destroy(): Promise<void> {
     if (!this.#agent.destroyed) await this.#agent.destroy()
+    if (this.#fresh && !this.#fresh.destroyed) await this.#fresh.destroy()
   }
 }
 

@@ -12,6 +12,9 @@ export interface ServerSpec {
   port: number
   databaseUrl: string
   adminToken: string
+  /** UNLEASH_DEFAULT_ADMIN_PASSWORD and UNLEASH_SECRET (checked by the server entry before it starts). */
+  adminPassword: string
+  sessionSecret: string
   logFile: string
   /** NODE_COMPILE_CACHE: unleash-server loads ~430 packages; a warm cache shortens every start after the first. */
   compileCache: string
@@ -34,6 +37,9 @@ export function serverEnv(spec: Omit<ServerSpec, 'logFile'>): Record<string, str
     SEND_TELEMETRY: 'false',
     // Applied only while the database has no API token at all: a reused database keeps its first one.
     INIT_ADMIN_API_TOKENS: spec.adminToken,
+    UNLEASH_DEFAULT_ADMIN_USERNAME: 'admin',
+    UNLEASH_DEFAULT_ADMIN_PASSWORD: spec.adminPassword,
+    UNLEASH_SECRET: spec.sessionSecret,
     LOG_LEVEL: 'info',
   }
 }

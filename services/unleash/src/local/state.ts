@@ -16,6 +16,12 @@ export interface LocalState {
   adminToken: string
   /** Backend token for the services (created through the admin API). */
   backendToken?: string
+  /** The admin user's password, given to Unleash when it creates that user (the database's first start). */
+  adminPassword?: string
+  /** Set when the database was made before zdd generated passwords: its admin still has Unleash's default. */
+  defaultAdminPassword?: boolean
+  /** Signs Unleash's admin sessions (UNLEASH_SECRET). */
+  sessionSecret?: string
   postgres: {
     /** Holds data/ and postgres.log; inside the folder unless the postgres user cannot reach it. */
     dir: string
@@ -44,6 +50,11 @@ export function writeState(dir: string, state: LocalState): void {
   writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
   chmodSync(tmp, 0o600)
   renameSync(tmp, file)
+}
+
+/** A random secret of `bytes` bytes, hex. */
+export function newSecret(bytes: number): string {
+  return randomBytes(bytes).toString('hex')
 }
 
 /** A new admin token secret in the form INIT_ADMIN_API_TOKENS wants: `*:*.<secret>`. */

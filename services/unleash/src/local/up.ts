@@ -8,12 +8,33 @@ import { wipeLocalUnleash } from './down.ts'
 import { portFree } from './ports.ts'
 import { ensureCluster } from './postgres.ts'
 import { healthy, isServer, spawnServer, stopServer, waitHealthy } from './server.ts'
-import { type LocalState, newAdminToken, readState, stateFile, unleashLog, writeState } from './state.ts'
+import {
+  type LocalState,
+  newAdminToken,
+  newSecret,
+  readState,
+  stateFile,
+  unleashLog,
+  writeState,
+} from './state.ts'
 import { ensureBackendToken } from './tokens.ts'
 
 export const DEFAULT_PORT = 4242
-/** Unleash creates this user when its users table is empty (unleash-server's defaults). */
-export const DEFAULT_LOGIN = { user: 'admin', password: 'unleash4all' } as const
+/** The admin Unleash made for databases created before zdd generated a password (unleash-server's default). */
+export const LEGACY_LOGIN = { user: 'admin', password: 'unleash4all' } as const
+
+export interface Login {
+  user: string
+  password: string
+  /** The database's admin still has Unleash's published default password. */
+  legacy: boolean
+}
+
+/** The admin login of a local Unleash, from its state. */
+export function loginOf(state: LocalState): Login {
+  if (state.defaultAdminPassword || !state.adminPassword) return { ...LEGACY_LOGIN, legacy: true }
+  return { user: 'admin', password: state.adminPassword, legacy: false }
+}
 
 export interface UpOptions {
   /** The one folder holding everything (e.g. .zdd/unleash); `fresh` wipes it first. */
@@ -34,7 +55,7 @@ export interface LocalUnleash {
   apiUrl: string
   adminToken: string
   backendToken: string
-  login: typeof DEFAULT_LOGIN
+  login: Login
   logFile: string
   pid: number
   /** It ran already: nothing was started, only the seed was checked. */
@@ -66,6 +87,11 @@ export async function upLocalUnleash(options: UpOptions): Promise<LocalUnleash> 
     url,
     adminToken: previous?.adminToken ?? newAdminToken(),
     ...(previous?.backendToken ? { backendToken: previous.backendToken } : {}),
+    // A database made before zdd generated passwords keeps the admin Unleash created then.
+    adminPassword: previous?.adminPassword ?? newSecret(12),
+    ...(previous && !previous.adminPassword ? { defaultAdminPassword: true } : {}),
+    ...(previous?.defaultAdminPassword ? { defaultAdminPassword: true } : {}),
+    sessionSecret: previous?.sessionSecret ?? newSecret(32),
     postgres: { dir: pg.cluster.dir, port: pg.port },
     ...(previous?.pid ? { pid: previous.pid, startedAt: previous.startedAt } : {}),
   }
@@ -82,6 +108,8 @@ export async function upLocalUnleash(options: UpOptions): Promise<LocalUnleash> 
       port,
       databaseUrl: `postgres://postgres@127.0.0.1:${pg.port}/postgres`,
       adminToken: state.adminToken,
+      adminPassword: state.adminPassword as string,
+      sessionSecret: state.sessionSecret as string,
       logFile,
       compileCache: join(dir, 'compile-cache'),
     })
@@ -101,7 +129,7 @@ export async function upLocalUnleash(options: UpOptions): Promise<LocalUnleash> 
     apiUrl: `${url}/api/`,
     adminToken: state.adminToken,
     backendToken,
-    login: DEFAULT_LOGIN,
+    login: loginOf(state),
     logFile,
     pid: state.pid ?? 0,
     reused,
