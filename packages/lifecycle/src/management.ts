@@ -50,9 +50,7 @@ export function createManagementServer(opts: {
     // operator visits cannot flip a pod with a form POST or a no-cors fetch.
     for (const probe of ['readiness', 'liveness'] as const) {
       for (const action of ['fail', 'restore'] as const) {
-        app.post(`/control/${probe}/${action}`, async (request) => {
-          if (request.headers[CONTROL_HEADER] === undefined)
-            throw new ControlHeaderRequiredError(CONTROL_HEADER)
+        app.post(`/control/${probe}/${action}`, { onRequest: requireControlHeader }, async (request) => {
           const failing = action === 'fail'
           if (probe === 'readiness') lifecycle.forceNotReady(failing)
           else lifecycle.forceNotLive(failing)
@@ -68,8 +66,7 @@ export function createManagementServer(opts: {
 /** The header a control request must carry (any value). */
 export const CONTROL_HEADER = 'x-zdd-control'
 
-// Before the handler, and before the body is parsed where Fastify parses it (form encodings it has no parser
-// for are refused with 415 even earlier): no control runs without the header.
+// Before the body is parsed: a form-encoded POST gets the same 403 as any other, not a 415.
 function requireControlHeader(request: FastifyRequest, _reply: unknown, done: (err?: Error) => void): void {
   done(
     request.headers[CONTROL_HEADER] === undefined
