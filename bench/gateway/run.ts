@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { LOCAL_DEMO_ENV } from '@zdd/gateway'
 import { type ProfileShare, summarizeProfiles } from '../lib/cpu-profile.ts'
 import type { LoadgenResult } from '../lib/loadgen.ts'
 import { log } from '../lib/log.ts'
@@ -134,6 +135,8 @@ async function startStack(dir: string, processes: Spawned[]): Promise<Stack> {
   }
   const gatewayEnv = {
     ...common,
+    // The load generator names its 1,000 users with x-zdd-user, as a trusted authenticating proxy.
+    ...LOCAL_DEMO_ENV,
     POD_NAME: 'gateway',
     GATEWAY_ROUTES: routeTable(ports.catalogA, ports.catalogB),
   }

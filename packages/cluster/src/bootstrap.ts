@@ -1,4 +1,5 @@
 import { kubectl } from './kubectl.ts'
+import { ensureGatewayUserSecret } from './user-secret.ts'
 
 /** What the API server needs before the rest starts: read access for the cluster DNS (it runs on the
  *  node as the user zdd:coredns, with a client certificate from the cluster's CA). */
@@ -23,4 +24,5 @@ subjects:
 
 export async function applyBootstrap(): Promise<void> {
   await kubectl(['apply', '-f', '-'], { input: COREDNS_RBAC })
+  await ensureGatewayUserSecret(kubectl)
 }

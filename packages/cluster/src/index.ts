@@ -19,3 +19,4 @@ export { CLUSTER_RUN_DEFAULTS, type ClusterRunOptions, runOnCluster } from './sc
 export { upgrade } from './scenarios/upgrade.ts'
 export { type ClusterStatus, status } from './status.ts'
 export { type Log, nodeCount, up } from './up.ts'
+export { ensureGatewayUserSecret, GATEWAY_USER_SECRET } from './user-secret.ts'

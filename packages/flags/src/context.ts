@@ -92,7 +92,3 @@ export function userIdFrom(
 export function newUserId(): string {
   return randomUUID()
 }
-
-export function userCookie(id: string): string {
-  return `${USER_COOKIE}=${id}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax`
-}

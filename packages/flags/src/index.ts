@@ -17,6 +17,14 @@ export {
 export { type FlagSummary, setEnabled, setRollout, setVariants, summarize } from './edit.ts'
 export * as errors from './errors.ts'
 export { parseFlags, readFlagsFile, writeFlagsFile } from './file.ts'
+export {
+  forwardedIdentity,
+  type Identify,
+  type Identity,
+  MIN_USER_SECRET_LENGTH,
+  type SignedIdentityOptions,
+  signedIdentity,
+} from './identity.ts'
 export { instrumentFlags } from './metrics.ts'
 export { DEMO_FLAGS_FILE, FLAG } from './names.ts'
 export {

@@ -1,7 +1,8 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Evaluation, FlagClient } from './client.ts'
-import { newUserId, parseCookies, SESSION_COOKIE, USER_HEADER, userCookie, userIdFrom } from './context.ts'
+import { parseCookies, SESSION_COOKIE } from './context.ts'
+import { forwardedIdentity, type Identify } from './identity.ts'
 
 // A type alias, not an interface: the SDK's Context has an index signature that interfaces don't satisfy.
 /** Unleash's context for one request. */
@@ -38,8 +39,11 @@ export interface FlagsPluginOptions {
   client: FlagClient
   appName: string
   environment: string
-  /** The edge sets the user cookie when a request has no user id; backends never do. */
-  setUserCookie?: boolean
+  /**
+   * How the user id is found. Default (backends): what the edge forwarded (`x-zdd-user`, baggage, cookie).
+   * The edge uses `signedIdentity`: its own signed cookie, or a trusted authenticating proxy's header.
+   */
+  identify?: Identify
   /**
    * Custom context fields from the request, e.g. `{ properties: { tenant: request.headers['x-tenant'] } }`,
    * or a `currentTime`. Runs once per request, before any evaluation; unset: no properties, the clock.
@@ -90,16 +94,10 @@ class Flags implements RequestFlags {
 
 const plugin: FastifyPluginCallback<FlagsPluginOptions> = (app, opts, done) => {
   const { client } = opts
+  const identify = opts.identify ?? forwardedIdentity
   app.decorateRequest('flags', null as unknown as RequestFlags)
   app.addHook('onRequest', (request, reply, next) => {
-    const headers = request.headers
-    let userId = userIdFrom(headers[USER_HEADER], headers.baggage, headers.cookie)
-    let newUser = false
-    if (!userId && opts.setUserCookie) {
-      userId = newUserId()
-      newUser = true
-      reply.header('set-cookie', userCookie(userId))
-    }
+    const { userId, newUser } = identify(request, reply)
     request.flags = new Flags(client, contextOf(request, opts, userId), newUser)
     next()
   })

@@ -7,8 +7,8 @@ import { instrumentFlags } from './metrics.ts'
 import { type FlagsPluginOptions, flagsPlugin } from './plugin.ts'
 
 export interface UseFlagsOptions {
-  /** Set the `zdd_uid` cookie for requests without a user id (the gateway does; backends don't). */
-  setUserCookie?: boolean
+  /** How each request's user id is found (the edge: `signedIdentity`); default: what the edge forwarded. */
+  identify?: FlagsPluginOptions['identify']
   /** Offline file poll interval (tests shorten it). */
   watchIntervalMs?: number
   /** Custom context fields (`properties`, `currentTime`) from each request; see the plugin option. */
@@ -45,7 +45,7 @@ export function useFlags(
     client,
     appName,
     environment: config.UNLEASH_ENVIRONMENT,
-    setUserCookie: options.setUserCookie ?? false,
+    ...(options.identify ? { identify: options.identify } : {}),
     ...(options.requestContext ? { requestContext: options.requestContext } : {}),
   })
   return client

@@ -1,44 +1,18 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { FLAG, FlagsEnv, isUserId, USER_COOKIE, USER_ID_MAX_LENGTH, useFlags } from '@zdd/flags'
-import { createService, serviceEnv } from '@zdd/lifecycle'
+import { isUserId, USER_COOKIE, USER_ID_MAX_LENGTH } from '@zdd/flags'
+import { flaggedService as build } from './helpers/service.ts'
 
-const Env = serviceEnv({ ...FlagsEnv.properties })
-
-async function build(t: import('node:test').TestContext, setUserCookie: boolean) {
-  const service = await createService(
-    {
-      name: 'flagged',
-      envSchema: Env,
-      register(app, ctx) {
-        useFlags(app, ctx, { setUserCookie })
-        app.get('/whoami', async (request) => ({
-          context: request.flags.context,
-          variant: request.flags.variant(FLAG.abExperiment).name,
-          canary: request.flags.isEnabled(FLAG.catalogCanary),
-        }))
-      },
-    },
-    { LOG_LEVEL: 'silent', PORT: '0', MANAGEMENT_PORT: '0' },
-  )
-  t.after(() => service.shutdown('test'))
-  return service
-}
-
-test('the edge mints a user id cookie once; header, baggage and cookie are honoured in that order', async (t) => {
-  const service = await build(t, true)
+test('behind the edge: the forwarded header, baggage and cookie are honoured in that order; no cookie is set', async (t) => {
+  const service = await build(t)
   await service.start()
-  const first = await service.app.inject('/whoami')
-  const cookie = first.cookies.find((c) => c.name === USER_COOKIE)
-  assert.ok(cookie?.value, 'cookie set')
-  assert.equal(cookie.httpOnly, true)
-  assert.equal(first.json().context.userId, cookie.value)
-  assert.equal(first.json().context.appName, 'flagged')
+  const none = await service.app.inject('/whoami')
+  assert.equal(none.json().context.userId, undefined)
+  assert.equal(none.headers['set-cookie'], undefined, 'backends never mint ids')
+  assert.equal(none.json().context.appName, 'flagged')
 
-  const again = await service.app.inject({ url: '/whoami', cookies: { [USER_COOKIE]: cookie.value } })
-  assert.equal(again.headers['set-cookie'], undefined, 'no new cookie for a known user')
-  assert.equal(again.json().variant, first.json().variant, 'same variant for the same user')
-
+  const cookie = await service.app.inject({ url: '/whoami', cookies: { [USER_COOKIE]: 'from-cookie' } })
+  assert.equal(cookie.json().context.userId, 'from-cookie')
   const baggage = await service.app.inject({
     url: '/whoami',
     headers: { baggage: 'other=1,zdd.user=from-baggage', cookie: `${USER_COOKIE}=from-cookie` },
@@ -52,7 +26,7 @@ test('the edge mints a user id cookie once; header, baggage and cookie are honou
 })
 
 test('user ids as Unleash takes them: e-mail addresses and spaces; bounded, printable, header-safe', async (t) => {
-  const service = await build(t, false)
+  const service = await build(t)
   await service.start()
   const userOf = async (headers: Record<string, string>) =>
     (await service.app.inject({ url: '/whoami', headers })).json().context.userId as string | undefined
@@ -78,23 +52,12 @@ test('user ids as Unleash takes them: e-mail addresses and spaces; bounded, prin
 })
 
 test('requestContext adds properties and currentTime to the context request.flags evaluates with', async (t) => {
-  const service = await createService(
-    {
-      name: 'flagged',
-      envSchema: Env,
-      register(app, ctx) {
-        useFlags(app, ctx, {
-          requestContext: (request) => ({
-            properties: { tenant: String(request.headers['x-tenant'] ?? 'none') },
-            currentTime: new Date('2030-01-01T00:00:00.000Z'),
-          }),
-        })
-        app.get('/whoami', async (request) => ({ context: request.flags.context }))
-      },
-    },
-    { LOG_LEVEL: 'silent', PORT: '0', MANAGEMENT_PORT: '0' },
-  )
-  t.after(() => service.shutdown('test'))
+  const service = await build(t, {
+    requestContext: (request) => ({
+      properties: { tenant: String(request.headers['x-tenant'] ?? 'none') },
+      currentTime: new Date('2030-01-01T00:00:00.000Z'),
+    }),
+  })
   await service.start()
   const res = await service.app.inject({
     url: '/whoami',
@@ -111,7 +74,7 @@ test('requestContext adds properties and currentTime to the context request.flag
 })
 
 test('backends never set cookies; readiness includes flags; evaluations are counted by flag and variant', async (t) => {
-  const service = await build(t, false)
+  const service = await build(t)
   const before = await service.management.inject('/readyz')
   assert.equal(before.statusCode, 503)
   await service.start()

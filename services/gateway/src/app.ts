@@ -1,5 +1,5 @@
 import type { RequestFlags } from '@zdd/flags'
-import { useFlags } from '@zdd/flags'
+import { signedIdentity, useFlags } from '@zdd/flags'
 import { compileTrust, type ServiceDefinition } from '@zdd/lifecycle'
 import type { FastifyRequest } from 'fastify'
 import { checkGatewayConfig, GatewayEnv } from './config.ts'
@@ -14,7 +14,7 @@ import type { Cohort } from './routes/decide.ts'
 import { loadRouteTable } from './routes/load.ts'
 import { ShadowMirror } from './shadow/mirror.ts'
 
-/** Used only if the flags plugin resolved no user (it sets the zdd_uid cookie when there was none). */
+/** Never used at the edge in practice: signedIdentity always names a user (a new one when needed). */
 const ANONYMOUS = 'anonymous'
 
 /** One small object per request, methods on the prototype (this runs on every proxied request). */
@@ -55,7 +55,20 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
       DEMO_ROUTE_TABLE,
     )
     const servedBy = `${ctx.name}@${config.APP_VERSION}/${config.POD_NAME}`
-    const flags = useFlags(app, ctx, { setUserCookie: true })
+    const trustedPeer = compileTrust(config.TRUST_PROXY).trust
+    const flags = useFlags(app, ctx, {
+      identify: signedIdentity({
+        secret: config.GATEWAY_USER_SECRET,
+        ...(config.GATEWAY_USER_HEADER
+          ? { trustedHeader: { name: config.GATEWAY_USER_HEADER, trusted: trustedPeer } }
+          : {}),
+      }),
+    })
+    if (config.GATEWAY_USER_SECRET === undefined) {
+      app.log.warn(
+        'GATEWAY_USER_SECRET is unset: user cookies are signed with a key of this process only; with more than one replica, or after a restart, users change bucket. Set it from a Secret (openssl rand -hex 32), the same on every replica.',
+      )
+    }
     const metrics = createGatewayMetrics(ctx.metrics.registry)
     const timeouts = {
       connectMs: config.GATEWAY_CONNECT_TIMEOUT_MS,
@@ -92,7 +105,8 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
     })
 
     gatewayReplies(app, { table, retryAfterS: config.GATEWAY_RETRY_AFTER_S })
-    pageRoutes(app, { table, listFlags: () => flags.list(), cohortOf, servedBy })
+    if (config.GATEWAY_DEMO_PAGE)
+      pageRoutes(app, { table, listFlags: () => flags.list(), cohortOf, servedBy })
     app.register(proxyRoutes, {
       table,
       pool,
@@ -104,7 +118,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
       shadowMaxBodyBytes: config.GATEWAY_SHADOW_MAX_BODY_BYTES,
       held: new HeldBytes(config.GATEWAY_SHADOW_HELD_BYTES),
       timeouts,
-      trustedPeer: compileTrust(config.TRUST_PROXY).trust,
+      trustedPeer,
       servedBy,
     })
     app.log.info(
@@ -114,7 +128,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
   },
 }
 
-export { DEMO_ROUTE_TABLE, DEMO_TOPOLOGY } from './defaults.ts'
+export { DEMO_ROUTE_TABLE, DEMO_TOPOLOGY, LOCAL_DEMO_ENV } from './defaults.ts'
 export { type ResolvedTable, resolveRouteTable } from './routes/load.ts'
 export type { RouteTable } from './routes/schema.ts'
 export { GatewayEnv }

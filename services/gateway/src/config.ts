@@ -48,6 +48,25 @@ export const GatewayEnv = serviceEnv({
     default: 1,
     description: 'Retry-After seconds on 503 answers when an upstream is unavailable',
   }),
+  GATEWAY_USER_SECRET: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        'key signing the zdd_uid user cookie (HMAC-SHA256; at least 32 characters, the same on every replica); unset = a random key per process, so users change bucket when they meet another replica or a restart',
+    }),
+  ),
+  GATEWAY_USER_HEADER: Type.Optional(
+    Type.String({
+      pattern: '^[a-z0-9][a-z0-9-]*$',
+      description:
+        'header an authenticating proxy in front sets to the signed-in user id (e.g. x-auth-request-user); honoured only on connections from TRUST_PROXY addresses, ignored from anyone else',
+    }),
+  ),
+  GATEWAY_DEMO_PAGE: Type.Boolean({
+    default: false,
+    description:
+      'true serves the demo web page at / and /_zdd/session (your own bucket and the flags in use)',
+  }),
   GATEWAY_TRACK_OVERRIDE: Type.Boolean({
     default: false,
     description:
@@ -92,6 +111,11 @@ export function checkGatewayConfig(config: GatewayConfig): void {
   if (config.GATEWAY_UPSTREAM_TIMEOUT_MS >= config.REQUEST_TIMEOUT_MS) {
     problems.push(
       `  - GATEWAY_UPSTREAM_TIMEOUT_MS (got ${config.GATEWAY_UPSTREAM_TIMEOUT_MS}): must be below REQUEST_TIMEOUT_MS (${config.REQUEST_TIMEOUT_MS}), so the gateway answers 504 before the server gives up`,
+    )
+  }
+  if (config.GATEWAY_USER_HEADER !== undefined && config.TRUST_PROXY.trim() === '') {
+    problems.push(
+      `  - GATEWAY_USER_HEADER (got ${config.GATEWAY_USER_HEADER}): needs TRUST_PROXY naming the authenticating proxy's addresses; from any other peer the header would be anyone's to set`,
     )
   }
   if (problems.length > 0) throw new InvalidGatewayConfigError(problems.join('\n'))

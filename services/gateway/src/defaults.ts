@@ -51,3 +51,14 @@ export const DEMO_ROUTE_TABLE: RouteTable = {
     },
   ],
 }
+
+/**
+ * For runs on one machine only (`zdd up`, the harness, the benches): the load generator on 127.0.0.1 names
+ * its users with `x-zdd-user`, as an authenticating proxy in front would, and the demo page is on. Never in
+ * a cluster: there, users are named by the signed cookie (or a real authenticating proxy).
+ */
+export const LOCAL_DEMO_ENV = {
+  TRUST_PROXY: '127.0.0.1',
+  GATEWAY_USER_HEADER: 'x-zdd-user',
+  GATEWAY_DEMO_PAGE: 'true',
+} as const

@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import type { TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEMO_FLAGS_FILE } from '@zdd/flags'
+import { LOCAL_DEMO_ENV } from '@zdd/gateway'
 import type { LogLine } from './logs.ts'
 
 export interface ServiceProcess {
@@ -33,6 +34,8 @@ export function startService(
       UNLEASH_URL: unleash.url,
       UNLEASH_API_TOKEN: unleash.token,
       UNLEASH_REFRESH_MS: String(unleash.refreshMs),
+      // The test names its users with x-zdd-user, as a trusted authenticating proxy would.
+      ...(name === 'gateway' ? LOCAL_DEMO_ENV : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

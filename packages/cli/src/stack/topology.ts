@@ -1,4 +1,5 @@
-import { DEMO_ROUTE_TABLE } from '@zdd/gateway'
+import { randomBytes } from 'node:crypto'
+import { DEMO_ROUTE_TABLE, LOCAL_DEMO_ENV } from '@zdd/gateway'
 import type { ProcessSpec } from './process.ts'
 
 const entry = (specifier: string) => new URL(import.meta.resolve(specifier)).pathname
@@ -51,7 +52,15 @@ export function localStack(base: number, shared: Record<string, string>): Stack 
       entry: entry('@zdd/gateway/main'),
       port: base,
       managementPort: base + MANAGEMENT_OFFSET,
-      env: { ...shared, APP_VERSION: 'v1', GATEWAY_ROUTES: JSON.stringify(routes) },
+      env: {
+        ...shared,
+        APP_VERSION: 'v1',
+        GATEWAY_ROUTES: JSON.stringify(routes),
+        // On this machine: curl -H 'x-zdd-user: …' names a user, the page is on. One signing key per
+        // `zdd up`, so browsers keep their bucket across the gateway's supervised restarts.
+        ...LOCAL_DEMO_ENV,
+        GATEWAY_USER_SECRET: randomBytes(32).toString('hex'),
+      },
     },
     backends,
   }

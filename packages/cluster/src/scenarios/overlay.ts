@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { REPO_ROOT } from '../layout.ts'
+import { ensureGatewayUserSecret, GATEWAY_USER_SECRET } from '../user-secret.ts'
 import type { ClusterContext } from './context.ts'
 
 const ANNOTATION = 'zdd.dev/overlay'
@@ -41,13 +42,18 @@ export async function applyOverlay(ctx: ClusterContext, overlay: string): Promis
       check: false,
     },
   )
-  if (current.code === 0 && current.stdout !== overlay) {
+  // An empty namespace (as `zdd cluster up` leaves it, holding only the gateway's Secret) is kept.
+  if (current.code === 0 && current.stdout !== overlay && (await deployments(ctx)).length > 0) {
     ctx.log(`namespace ${ctx.namespace} holds ${current.stdout || 'another overlay'}: deleting it first`)
     await ctx.kubectl(['delete', 'namespace', ctx.namespace, '--wait=true', '--timeout=300s'])
   }
   ctx.log(
     `kubectl apply -k ${overlay === 'local' ? 'k8s/overlays/local' : `k8s/overlays/${overlay} + k8s/components/local`}`,
   )
+  if (await ensureGatewayUserSecret(ctx.kubectl, ctx.namespace))
+    ctx.log(
+      `created secret/${GATEWAY_USER_SECRET.name} in ${ctx.namespace} (a random key signing user cookies)`,
+    )
   await ctx.kubectl(['apply', '-k', overlayDir(overlay)])
   await ctx.kubectl(['annotate', '--overwrite', 'namespace', ctx.namespace, `${ANNOTATION}=${overlay}`])
 }

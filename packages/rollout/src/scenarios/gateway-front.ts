@@ -59,7 +59,15 @@ export function gatewayRef(stack: AppStack, routes: RouteTable, flagsFile: strin
   return {
     name: 'gateway',
     entry: stack.entries.gateway,
-    env: { GATEWAY_ROUTES: JSON.stringify(routes), FLAGS_FILE: flagsFile },
+    env: {
+      GATEWAY_ROUTES: JSON.stringify(routes),
+      FLAGS_FILE: flagsFile,
+      // The harness's load generator (127.0.0.1) names its users with x-zdd-user, as an authenticating
+      // proxy would: @zdd/gateway's LOCAL_DEMO_ENV.
+      TRUST_PROXY: '127.0.0.1',
+      GATEWAY_USER_HEADER: 'x-zdd-user',
+      GATEWAY_DEMO_PAGE: 'true',
+    },
   }
 }
 

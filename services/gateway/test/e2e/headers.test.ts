@@ -30,6 +30,7 @@ test(
         routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
       },
       env: { FLAGS_FILE: flags.path },
+      trustedClient: false,
     })
 
     const answer = await send(gateway.port, '/api/catalog/products?limit=2', {
@@ -58,14 +59,12 @@ test(
     assert.equal(seen.headers['x-forwarded-proto'], 'http')
     assert.equal(seen.headers['x-forwarded-host'], `127.0.0.1:${gateway.port}`)
     assert.equal(seen.headers['x-forwarded-prefix'], '/api/catalog')
-    assert.equal(
-      seen.headers['x-zdd-user'],
-      'user-7',
-      'the user id from the cookie is named for the upstream',
-    )
+    // An unsigned zdd_uid is a made-up id: the request is a new user, whose id the upstream is told.
+    const user = String(seen.headers['x-zdd-user'])
+    assert.match(user, /^[0-9a-f-]{36}$/, 'a minted id, not the made-up user-7')
     assert.equal(
       seen.headers.baggage,
-      'tenant=acme;ttl=60,zdd.user=user-7,zdd.track=stable,zdd.variant=none',
+      `tenant=acme;ttl=60,zdd.user=${user},zdd.track=stable,zdd.variant=none`,
       'incoming members kept, ours set (a forged zdd.variant replaced)',
     )
 
@@ -78,25 +77,33 @@ test(
       "the upstream's keep-alive is not the client's",
     )
     assert.equal(answer.headers['x-end-to-end'], 'kept')
-    assert.deepEqual(answer.headers['set-cookie'], ['a=1; Path=/', 'b=2; Path=/'])
+    const cookies = answer.headers['set-cookie'] as string[]
+    assert.deepEqual(cookies.slice(1), ['a=1; Path=/', 'b=2; Path=/'], "the upstream's cookies, after ours")
+    assert.ok(cookies[0]?.startsWith(`zdd_uid=${user}.`), 'the new user gets a signed cookie')
     assert.equal(answer.headers['x-served-by'], 'catalog@v1/catalog-pod')
     assert.equal(answer.headers['x-zdd-gateway'], 'gateway@0.0.0-dev/local')
     assert.equal(answer.headers['x-zdd-route'], 'catalog; track=stable; variant=none')
     assert.equal(answer.body, '{"ok":true}')
 
-    // A first-time visitor gets a user id cookie, and the upstream already sees that id.
+    // A first-time visitor gets a signed user id cookie, and the upstream already sees that id.
     const fresh = await send(gateway.port, '/api/catalog/products')
     const minted = String(fresh.headers['set-cookie']?.find((cookie) => cookie.startsWith('zdd_uid=')))
-    assert.match(minted, /^zdd_uid=[\w-]+; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Lax$/)
-    assert.equal(`zdd_uid=${upstream.seen[1]?.headers['x-zdd-user']}`, minted.split(';')[0])
+    assert.match(minted, /^zdd_uid=[\w-]+\.[\w-]{43}; Path=\/; Max-Age=31536000; HttpOnly; SameSite=Lax$/)
+    const signed = minted.split(';')[0]?.slice('zdd_uid='.length) ?? ''
+    assert.equal(`${upstream.seen[1]?.headers['x-zdd-user']}.`, signed.slice(0, signed.lastIndexOf('.') + 1))
+    // Sent back, the signed cookie names the same user.
+    await send(gateway.port, '/api/catalog/products', { headers: { cookie: `zdd_uid=${signed}` } })
+    assert.equal(`${upstream.seen[2]?.headers['x-zdd-user']}.`, signed.slice(0, signed.lastIndexOf('.') + 1))
 
+    // A client naming itself with x-zdd-user: a new user; the upstream never sees the made-up id.
     const head = await send(gateway.port, '/api/catalog/products', {
       method: 'HEAD',
       headers: { 'x-zdd-user': 'u1' },
     })
     assert.equal(head.status, 200)
     assert.equal(head.body, '')
-    assert.equal(upstream.seen[2]?.method, 'HEAD')
+    assert.equal(upstream.seen[3]?.method, 'HEAD')
+    assert.notEqual(upstream.seen[3]?.headers['x-zdd-user'], 'u1')
   },
 )
 
@@ -118,7 +125,7 @@ test(
       upstreams: { catalog: upstream.url },
       routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
     }
-    const open = await startGateway(t, { routes, env: { FLAGS_FILE: flags.path } })
+    const open = await startGateway(t, { routes, env: { FLAGS_FILE: flags.path }, trustedClient: false })
     assert.equal((await send(open.port, '/api/catalog/x', { headers: FORGED })).status, 200)
     const untrusted = upstream.seen.at(-1)?.headers ?? {}
     assert.equal(untrusted['x-forwarded-for'], '127.0.0.1')
@@ -130,6 +137,7 @@ test(
     const behindProxy = await startGateway(t, {
       routes,
       env: { FLAGS_FILE: flags.path, TRUST_PROXY: 'loopback' },
+      trustedClient: false,
     })
     assert.equal((await send(behindProxy.port, '/api/catalog/x', { headers: FORGED })).status, 200)
     const trusted = upstream.seen.at(-1)?.headers ?? {}

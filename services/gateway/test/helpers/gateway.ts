@@ -40,9 +40,27 @@ export type GatewayProcess = ServiceProcess
  */
 export function startGateway(
   t: TestContext,
-  opts: { routes?: RouteTable; env?: Record<string, string>; ready?: boolean },
+  opts: {
+    routes?: RouteTable
+    env?: Record<string, string>
+    ready?: boolean
+    /**
+     * false: the test is a client from the internet. Default: the test acts as a trusted authenticating
+     * proxy on 127.0.0.1 naming users with x-zdd-user (TRUST_PROXY, GATEWAY_USER_HEADER), and the demo page
+     * is on.
+     */
+    trustedClient?: boolean
+  },
 ): Promise<GatewayProcess> {
-  const env = { ...(opts.routes ? { GATEWAY_ROUTES: JSON.stringify(opts.routes) } : {}), ...opts.env }
+  const trusted: Record<string, string> =
+    opts.trustedClient === false
+      ? {}
+      : { TRUST_PROXY: '127.0.0.1', GATEWAY_USER_HEADER: 'x-zdd-user', GATEWAY_DEMO_PAGE: 'true' }
+  const env = {
+    ...trusted,
+    ...(opts.routes ? { GATEWAY_ROUTES: JSON.stringify(opts.routes) } : {}),
+    ...opts.env,
+  }
   return startService(t, MAIN, env, opts.ready)
 }
 
