@@ -6,6 +6,7 @@
 // does nothing unless the process handles it. The control shows that rule holds here.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import {
   chmodSync,
   existsSync,
@@ -82,13 +83,18 @@ const TOOLING_MANIFESTS = ['test', 'bench']
 
 /**
  * A route each service answers on its traffic port once ready, with no other service running. A new service
- * adds its own here. The gateway's page needs no upstream, and the gateway is ready only once its flags are
+ * adds its own here. The gateway's page needs no upstream (it is served only with GATEWAY_DEMO_PAGE=true, set in
+ * SMOKE_ENV), and the gateway is ready only once its flags are
  * loaded: from the demo file packaged with @zdd/flags (its `files`), the one the image must carry.
  */
 const SMOKE_PATHS: Record<string, string> = {
   catalog: '/products',
   gateway: '/',
   recommendations: '/recommendations',
+}
+/** Settings a service needs for its smoke route, beside its image's ENV. */
+const SMOKE_ENV: Record<string, Record<string, string>> = {
+  gateway: { GATEWAY_DEMO_PAGE: 'true' },
 }
 /**
  * One turbo cache for the services' builds in this run: the workspace packages they share (lifecycle,
@@ -209,6 +215,7 @@ for (const service of SERVICES) {
       SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
       SHUTDOWN_TIMEOUT_MS: String(EXIT_BUDGET_MS + 2000),
       LOG_LEVEL: 'info',
+      ...SMOKE_ENV[service],
     }
     const cmd = image.cmd ?? []
     const entrypoint = image.entrypoint ?? []
@@ -547,6 +554,9 @@ async function runUnleashAndTerminate(
     HTTP_PORT: String(port),
     CHECK_VERSION: 'false',
     SEND_TELEMETRY: 'false',
+    // The server refuses Unleash's default admin password and session secret: a pod reads these from a Secret.
+    UNLEASH_DEFAULT_ADMIN_PASSWORD: randomBytes(18).toString('base64url'),
+    UNLEASH_SECRET: randomBytes(32).toString('base64url'),
   }
   const startedAt = performance.now()
   const ns = await startAsPid1(argv, { cwd: options.cwd, env, user: options.user })
