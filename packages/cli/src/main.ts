@@ -3,6 +3,7 @@ import { cluster } from './commands/cluster.ts'
 import { demo } from './commands/demo.ts'
 import { flags } from './commands/flags.ts'
 import { up } from './commands/up.ts'
+import { verify } from './commands/verify.ts'
 import { UsageError } from './errors.ts'
 
 const HELP = `zdd — zero-downtime delivery of Fastify services, proven under load
@@ -33,6 +34,8 @@ Commands:
                            export writes its flags as the offline flags file
   cluster up|down|status|env|images  a single-node Kubernetes from real components on this machine
                            (zdd cluster help)
+  verify [options] -- COMMAND  run any service (any language) as Kubernetes would, roll it under load and
+                           report whether it loses requests, and why (zdd verify --help)
   help                     this text
 
 Exit codes: 0 ok, 2 usage error, 3 requests were lost, 4 a rollout was aborted (nothing lost).`
@@ -48,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return flags(rest)
     case 'up':
       return up(rest)
+    case 'verify':
+      return verify(rest)
     case undefined:
     case 'help':
     case '--help':

@@ -18,8 +18,24 @@ export interface ShutdownParts {
 const IDLE_REAP_INTERVAL_MS = 250
 
 /**
+ * Once the listener is closed: Node's idle sockets, and sockets with no request in flight that started none
+ * since the previous sweep — a request head that never completes (a slow or stalled client) would otherwise
+ * hold the process until SHUTDOWN_TIMEOUT_MS, since Node counts it as busy. Such a socket gets one sweep
+ * interval to finish its head.
+ */
+function sweep(parts: ShutdownParts, marks: WeakMap<object, number>): void {
+  parts.app.server.closeIdleConnections()
+  for (const socket of parts.tracker.sockets) {
+    const usage = parts.tracker.usage.get(socket)
+    if (usage === undefined || usage.open > 0) continue
+    if (marks.get(socket) === usage.started) socket.destroy()
+    else marks.set(socket, usage.started)
+  }
+}
+
+/**
  * The shutdown sequence (README, "Why requests get lost"): drain (readiness fails, Connection: close on every response), keep serving for
- * SHUTDOWN_DELAY_MS while routers catch up, close the listener without answering 503, reap idle sockets,
+ * SHUTDOWN_DELAY_MS while routers catch up, close the listener without answering 503, reap idle and stalled sockets,
  * wait for in-flight requests, run cleanup hooks in reverse order. Resolves to the exit code: 0, or 1 when
  * SHUTDOWN_TIMEOUT_MS (counted from the signal) runs out first — then it says what was still open.
  */
@@ -51,7 +67,8 @@ export async function gracefulShutdown(parts: ShutdownParts, reason: string): Pr
       { inFlight: parts.tracker.inFlight.size, sockets: parts.tracker.sockets.size },
       'closing the listener',
     )
-    const reaper = setInterval(() => parts.app.server.closeIdleConnections(), IDLE_REAP_INTERVAL_MS)
+    const marks = new WeakMap<object, number>()
+    const reaper = setInterval(() => sweep(parts, marks), IDLE_REAP_INTERVAL_MS)
     reaper.unref()
     try {
       await parts.app.close()

@@ -13,10 +13,17 @@ export interface InFlight {
 export interface TrafficTracker {
   inFlight: Set<InFlight>
   sockets: Set<Socket>
+  /** Per socket: requests started on it, and how many of them are still unanswered. */
+  usage: WeakMap<Socket, SocketUsage>
+}
+
+export interface SocketUsage {
+  started: number
+  open: number
 }
 
 export function createTracker(): TrafficTracker {
-  return { inFlight: new Set(), sockets: new Set() }
+  return { inFlight: new Set(), sockets: new Set(), usage: new WeakMap() }
 }
 
 const UNMATCHED_ROUTE = '__unmatched'
@@ -49,6 +56,7 @@ export function instrumentTraffic(
 
   app.server.on('connection', (socket: Socket) => {
     tracker.sockets.add(socket)
+    tracker.usage.set(socket, { started: 0, open: 0 })
     socket.once('close', () => tracker.sockets.delete(socket))
   })
 
@@ -57,8 +65,16 @@ export function instrumentTraffic(
     const entry: InFlight = { method: request.method, url: request.url, startedAt: performance.now() }
     request[IN_FLIGHT] = entry
     tracker.inFlight.add(entry)
+    const usage = tracker.usage.get(request.raw.socket)
+    if (usage) {
+      usage.started++
+      usage.open++
+    }
     // Also when the client goes away before the answer (no onResponse then).
-    reply.raw.on('close', () => tracker.inFlight.delete(entry))
+    reply.raw.on('close', () => {
+      tracker.inFlight.delete(entry)
+      if (usage) usage.open--
+    })
     reply.header('x-served-by', servedBy)
     done()
   })

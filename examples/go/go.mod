@@ -1,0 +1,3 @@
+module example.com/zdd-verify-go
+
+go 1.22
