@@ -12,6 +12,8 @@ import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { layout, NETWORK, NODES } from '@zdd/cluster'
 import type { RolloutReport } from '@zdd/rollout'
+import type { VerifyReport } from '@zdd/verify'
+import { runCli } from '../helpers/cli.ts'
 import { kubectl, readJson, requireNode, zdd } from './lib.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -188,6 +190,34 @@ test('zdd demo rolling --cluster: 0 failed; the unprepared control under the sam
   const lost = readJson<RolloutReport>(controlJson)
   assert.ok(lost.failed > 0, 'the unprepared variant loses requests on the real cluster')
   assert.equal(lost.phases.before.failed, 0, 'nothing is lost before the rollout starts')
+})
+
+test('zdd verify --cluster catalog: a rollout through its Service loses nothing; SHUTDOWN_MODE=unprepared fails check 3', async (t) => {
+  if (!requireNode(t)) return
+  const args = ['verify', '--cluster', 'catalog', '--namespace', 'zdd', '--path', '/products', '--rps', '300']
+  const preparedJson = join(scratch, 'verify-prepared.json')
+  const prepared = await runCli([...args, '--json', preparedJson], 900_000)
+  t.diagnostic(prepared.stdout)
+  assert.equal(prepared.code, 0, `${prepared.stdout}\n${prepared.stderr}`)
+  const report = readJson<VerifyReport>(preparedJson)
+  assert.equal(report.checks.find((c) => c.n === 1)?.status, 'pass', 'the rollout completed')
+  assert.match(report.checks.find((c) => c.n === 3)?.figure ?? '', /^0 of \d+ failed/)
+
+  // The control: the same Deployment with pods that close at SIGTERM.
+  const setMode = async (mode: string) => {
+    assert.equal((await kubectl(['-n', 'zdd', 'set', 'env', 'deployment/catalog', mode])).code, 0)
+    const status = await kubectl(['-n', 'zdd', 'rollout', 'status', 'deployment/catalog', '--timeout=300s'])
+    assert.equal(status.code, 0, status.stderr)
+  }
+  await setMode('SHUTDOWN_MODE=unprepared')
+  try {
+    const control = await runCli(args, 900_000)
+    t.diagnostic(control.stdout)
+    assert.equal(control.code, 3, `${control.stdout}\n${control.stderr}`)
+    assert.match(control.stdout, /FAIL {2}3\. no request lost under keep-alive load across the rollout/)
+  } finally {
+    await setMode('SHUTDOWN_MODE-')
+  }
 })
 
 for (const strategy of ['blue-green', 'canary', 'node-drain']) {

@@ -15,3 +15,18 @@ export const CommandNotStartedError = createError(
   'ZDD_VERIFY_COMMAND_NOT_STARTED',
   'The command "%s" could not be started: %s. Check that it exists and is executable (a path relative to the current folder needs ./).',
 )
+
+export const KubectlError = createError(
+  'ZDD_VERIFY_KUBECTL',
+  '`%s` failed: %s. Check that kubectl reaches the cluster (KUBECONFIG, or `zdd cluster env`) and the names given.',
+)
+
+export const NoServiceError = createError(
+  'ZDD_VERIFY_NO_SERVICE',
+  '%s: %s. Give the Service to load with --service.',
+)
+
+export const CommandWithClusterError = createError(
+  'ZDD_VERIFY_COMMAND_WITH_CLUSTER',
+  'Give either --cluster DEPLOYMENT (roll it in the cluster) or a command after `--` (run it here), not both.',
+)

@@ -14,13 +14,13 @@ export interface Answer {
 }
 
 /**
- * GET on 127.0.0.1, the body read to its end. With an agent, on its (kept-alive) connection; without, on a
+ * GET on 127.0.0.1 (or `host`), the body read to its end. With an agent, on its (kept-alive) connection; without, on a
  * new connection closed after the answer.
  */
 export function get(
   port: number,
   path: string,
-  options: { agent?: Agent; timeoutMs?: number } = {},
+  options: { agent?: Agent; timeoutMs?: number; host?: string } = {},
 ): Promise<Answer> {
   const started = performance.now()
   return new Promise((resolve) => {
@@ -29,7 +29,7 @@ export function get(
       resolve({ ...answer, newConnection, ms: Math.round(performance.now() - started) })
     const req = request(
       {
-        host: '127.0.0.1',
+        host: options.host ?? '127.0.0.1',
         port,
         path,
         method: 'GET',

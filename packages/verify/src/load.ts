@@ -29,8 +29,10 @@ export class Load {
   readonly port: number
   readonly path: string
   readonly rps: number
+  readonly host: string
 
-  constructor(port: number, path: string, rps: number, origin: number) {
+  constructor(port: number, path: string, rps: number, origin: number, host = '127.0.0.1') {
+    this.host = host
     this.port = port
     this.path = path
     this.rps = rps
@@ -61,7 +63,7 @@ export class Load {
 
   async #send(via: Sent['via'], options: Parameters<typeof get>[2]): Promise<Sent> {
     const at = Math.round(performance.now() - this.#origin)
-    const pending = get(this.port, this.path, options)
+    const pending = get(this.port, this.path, { ...options, host: this.host })
     this.#inFlight.add(pending)
     const answer = await pending
     this.#inFlight.delete(pending)

@@ -7,6 +7,10 @@ const Path = (fallback: string, description: string) =>
 const Seconds = (fallback: number, minimum: number, maximum: number, description: string) =>
   Type.Number({ minimum, maximum, default: fallback, description })
 
+/** A DNS-1123 label, as Kubernetes names Deployments, Services and namespaces; empty for "not given". */
+const K8S_NAME = '^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$'
+const KubernetesName = (description: string) => Type.String({ pattern: K8S_NAME, default: '', description })
+
 /** The signals a container runtime can be told to send (a Dockerfile's STOPSIGNAL). */
 export const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const
 
@@ -63,6 +67,18 @@ export const VerifyOptionsSchema = Type.Object({
     { default: 'SIGTERM', description: `the stop signal: ${SIGNALS.join(', ')}` },
   ),
   startupTimeout: Seconds(60, 1, 600, 'how long to wait for the first ready answer, s'),
+  cluster: KubernetesName(
+    'a Deployment to roll under load through its Service in the cluster kubectl points at, instead of running COMMAND',
+  ),
+  namespace: Type.String({
+    pattern: K8S_NAME,
+    minLength: 1,
+    default: 'default',
+    description: "with --cluster: the Deployment's namespace",
+  }),
+  service: KubernetesName(
+    "with --cluster: the Service to load (default: the one that selects the Deployment's pods)",
+  ),
 })
 
 export type VerifyOptions = Static<typeof VerifyOptionsSchema>
@@ -99,6 +115,7 @@ function allowed(schema: Record<string, unknown>): string {
   if (schema.type === 'integer') return `a whole number from ${schema.minimum} to ${schema.maximum}`
   if (schema.type === 'number') return `a number from ${schema.minimum} to ${schema.maximum}`
   if (schema.type === 'boolean') return 'true or false'
+  if (schema.pattern === K8S_NAME) return 'a Kubernetes name: lower-case letters, digits and -, at most 63'
   if (schema.pattern !== undefined) return 'a path starting with / and without spaces'
   return String(schema.description)
 }

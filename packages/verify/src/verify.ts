@@ -1,9 +1,12 @@
+import { clusterChecks } from './checks/cluster.ts'
 import { drainCheck, longRequestCheck, probesCheck, startupCheck } from './checks/serving.ts'
 import { exitCheck, hangCheck, leftoversCheck, pid1Check } from './checks/stopping.ts'
-import { NoCommandError } from './errors.ts'
+import { CommandWithClusterError, NoCommandError } from './errors.ts'
 import type { VerifyOptions } from './options.ts'
 import { DOCS, type VerifyReport } from './report.ts'
+import { clusterRun } from './runs/cluster-run.ts'
 import { hangRun } from './runs/hang-run.ts'
+import type { KubectlTarget } from './runs/kubectl.ts'
 import type { Target } from './runs/launch.ts'
 import { mainRun } from './runs/main-run.ts'
 import { pid1Run } from './runs/pid1-run.ts'
@@ -11,6 +14,8 @@ import { pid1Run } from './runs/pid1-run.ts'
 export interface VerifyContext {
   cwd?: string
   env?: NodeJS.ProcessEnv
+  /** With --cluster: the kubectl to run and its environment (default: `kubectl` from PATH, this environment). */
+  kubectl?: KubectlTarget
   /** One line per step of the runs, as they happen. */
   progress?: (line: string) => void
 }
@@ -24,9 +29,24 @@ export async function verify(
   options: VerifyOptions,
   context: VerifyContext = {},
 ): Promise<VerifyReport> {
-  if (argv.length === 0) throw new NoCommandError()
   const started = performance.now()
   const progress = context.progress ?? (() => {})
+  if (options.cluster !== '') {
+    if (argv.length > 0) throw new CommandWithClusterError()
+    const kubectl = context.kubectl ?? { command: 'kubectl', env: context.env ?? process.env }
+    const run = await clusterRun(options, kubectl, progress)
+    const checks = clusterChecks(run, options)
+    return {
+      command: [`deployment/${options.cluster}`, `-n ${options.namespace}`],
+      options,
+      passed: checks.every((check) => check.status !== 'fail'),
+      checks,
+      durationMs: Math.round(performance.now() - started),
+      output: run.rolloutError ?? '',
+      docs: DOCS,
+    }
+  }
+  if (argv.length === 0) throw new NoCommandError()
   const target: Target = { argv, options, cwd: context.cwd ?? process.cwd(), env: context.env ?? process.env }
   progress('run 1 of 4: start, load, delete the pod, signal')
   const main = await mainRun(target, (line) => progress(`  ${line}`))

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
+import { layout } from '@zdd/cluster'
 import {
   CommandNotStartedError,
+  CommandWithClusterError,
   flagOf,
   InvalidVerifyOptionsError,
+  type KubectlTarget,
   parseVerifyOptions,
   renderHtml,
   renderText,
@@ -31,9 +35,26 @@ const SPEC: FlagSpec = {
 
 const ABOUT = `Runs COMMAND (any language) the way Kubernetes runs a pod's container, rolls it under load and reports
 whether it is safe behind a rolling update. PORT and MANAGEMENT_PORT are in its environment.
+With --cluster DEPLOYMENT instead of a command: kubectl rollout restart of that Deployment under load through its
+Service, every request counted (kubectl from KUBECONFIG, or the cluster of \`zdd cluster up\`).
 Exit codes: 0 every check passed, 3 a check failed, 2 usage error.`
 
-/** `zdd verify [options] -- COMMAND [ARGS…]` */
+/**
+ * kubectl for --cluster: the user's (KUBECONFIG, or kubectl's default) when set; otherwise, when `zdd cluster up`
+ * runs here, that cluster's kubectl and admin kubeconfig.
+ */
+function kubectlTarget(): KubectlTarget {
+  const local = layout()
+  if (
+    process.env.KUBECONFIG === undefined &&
+    existsSync(local.kubeconfig) &&
+    existsSync(`${local.bin}/kubectl`)
+  )
+    return { command: `${local.bin}/kubectl`, env: { ...process.env, KUBECONFIG: local.kubeconfig } }
+  return { command: 'kubectl', env: process.env }
+}
+
+/** `zdd verify [options] -- COMMAND [ARGS…]`, or `zdd verify --cluster DEPLOYMENT [options]` */
 export async function verify(args: string[]): Promise<number> {
   const split = args.indexOf('--')
   const flagArgs = split === -1 ? args : args.slice(0, split)
@@ -45,8 +66,10 @@ export async function verify(args: string[]): Promise<number> {
     )
     return 0
   }
-  if (command.length === 0)
-    throw new UsageError('give the command to verify after `--`, e.g. zdd verify -- node server.js')
+  if (command.length === 0 && flags.cluster === undefined)
+    throw new UsageError(
+      'give the command to verify after `--` (e.g. zdd verify -- node server.js), or a Deployment with --cluster',
+    )
   const raw = Object.fromEntries(
     Object.keys(VerifyOptionsSchema.properties)
       .filter((name) => flags[flagOf(name)] !== undefined)
@@ -61,9 +84,11 @@ export async function verify(args: string[]): Promise<number> {
   }
   const report = await verifyCommand(command, options, {
     progress: (line) => process.stderr.write(`zdd verify: ${line}\n`),
+    kubectl: kubectlTarget(),
   }).catch((err: Error) => {
-    // A command that cannot start is a usage error: the user named something that is not there.
-    if (err instanceof CommandNotStartedError) throw new UsageError(`${err.code}: ${err.message}`)
+    // A command that cannot start, or a command beside --cluster: the user named something that is not there.
+    if (err instanceof CommandNotStartedError || err instanceof CommandWithClusterError)
+      throw new UsageError(`${(err as Error & { code: string }).code}: ${err.message}`)
     throw err
   })
   process.stdout.write(`${renderText(report)}\n`)
