@@ -27,25 +27,33 @@ export const LifecycleEnv = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
   ),
-  SHUTDOWN_DELAY_MS: Millis('time to keep serving after SIGTERM while routers stop sending traffic', 0),
+  SHUTDOWN_DELAY_MS: Millis(
+    'time to keep serving after SIGTERM while routers stop sending traffic; at least your endpoint propagation latency (the k8s drain component sets 5000)',
+    0,
+  ),
   SHUTDOWN_TIMEOUT_MS: Millis(
-    'hard deadline from SIGTERM to exit; keep it below the pod grace period',
+    'hard deadline from SIGTERM to exit (then exit 1 naming what was still open); keep it below the pod grace period',
     25_000,
   ),
-  REQUEST_TIMEOUT_MS: Millis('longest a request may take before the server answers 408', 10_000),
+  REQUEST_TIMEOUT_MS: Millis(
+    'longest a request may take before the server answers 408 (part of the grace budget)',
+    10_000,
+  ),
   KEEP_ALIVE_TIMEOUT_MS: Millis('idle keep-alive time; keep it above the load balancer idle timeout', 72_000),
   SHUTDOWN_MODE: Type.Union([Type.Literal('graceful'), Type.Literal('unprepared')], {
     default: 'graceful',
-    description: 'graceful, or unprepared (CONTROL ONLY: closes on SIGTERM like most code in the wild)',
+    description:
+      'graceful, or unprepared (the CONTROL ONLY: closes at once on SIGTERM like most code in the wild, and loses requests)',
   }),
   TRUST_PROXY: Type.String({
     default: '',
     description:
-      'proxies whose X-Forwarded-For/-Proto/-Host are believed (request.ip is then the real client): comma-separated IPs, CIDR ranges or loopback; empty = none',
+      'proxies whose X-Forwarded-For/-Proto/-Host are believed (request.ip is then the real client): comma-separated IPs, CIDR ranges or loopback (e.g. the pod range, for services behind the gateway); empty = none',
   }),
   MANAGEMENT_CONTROLS: Type.Boolean({
     default: false,
-    description: 'true enables POST /control/{readiness,liveness}/{fail,restore} on the management port',
+    description:
+      'true enables POST /control/{readiness,liveness}/{fail,restore} on the management port (take a pod out of rotation, or get it restarted, without a deploy); each needs the header x-zdd-control: 1, which no cross-site form or link can send',
   }),
 })
 export type LifecycleConfig = Static<typeof LifecycleEnv>

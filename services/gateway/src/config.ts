@@ -27,7 +27,8 @@ export const GatewayEnv = serviceEnv({
     minimum: 0,
     maximum: 104_857_600,
     default: 1_048_576,
-    description: 'largest request body accepted, in bytes (larger ones get 413)',
+    description:
+      'largest request body accepted, in bytes (larger ones get 413); bodies are streamed to the upstream, never held whole',
   }),
   GATEWAY_UPSTREAM_CONNECTIONS: Type.Integer({
     minimum: 1,
@@ -52,7 +53,7 @@ export const GatewayEnv = serviceEnv({
     Type.String({
       minLength: 32,
       description:
-        'key signing the zdd_uid user cookie (HMAC-SHA256; at least 32 characters, the same on every replica); unset = a random key per process, so users change bucket when they meet another replica or a restart',
+        'key signing the zdd_uid user cookie (HMAC-SHA256; at least 32 characters, the same on every replica); k8s: Secret gateway-user-secret; unset = a random key per process, so users change bucket when they meet another replica or a restart',
     }),
   ),
   GATEWAY_USER_HEADER: Type.Optional(

@@ -29,7 +29,11 @@ export function clusterChecks(run: ClusterRun, options: VerifyOptions): CheckRes
           figure: `${run.replicas} replica${run.replicas === 1 ? '' : 's'} of deployment/${run.deployment} replaced in ${took} s`,
           reason: 'complete',
         }
-  const figure = `${lost.length} of ${during.length} failed from the restart on, through service/${run.service} (${run.address})`
+  const when = (at: number) => `+${((at - run.restartAt) / 1000).toFixed(1)} s`
+  const first = lost[0]
+  const last = lost.at(-1)
+  const timing = first && last ? `; first ${when(first.at)}, last ${when(last.at)} after the restart` : ''
+  const figure = `${lost.length} of ${during.length} failed from the restart on, through service/${run.service} (${run.address})${timing}`
   const refused = lost.filter((sent) => sent.error === 'ECONNREFUSED')
   const drain: CheckResult =
     lost.length === 0
