@@ -1,5 +1,6 @@
 // Tables the docs carry, generated from the schemas that define them, so they cannot drift: `node scripts/docs.ts`
 // rewrites each README's marked region, test/docs/generated.test.ts fails when one differs.
+import { fileURLToPath } from 'node:url'
 import { FlagsEnv } from '../../packages/flags/src/config.ts'
 import { LifecycleEnv } from '../../packages/lifecycle/src/config.ts'
 import { flagOf, VerifyOptionsSchema } from '../../packages/verify/src/options.ts'
@@ -29,10 +30,14 @@ export function markdownTable(rows: string[][]): string {
 
 const escapeCell = (text: string) => text.replaceAll('|', '\\|')
 
+/** The repository's root: defaults that are paths inside it are shown relative, the same in every checkout. */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
 function fallbackOf(schema: TSchema): string {
   if (schema.default === undefined) return '(unset)'
   if (schema.default === '') return '(empty)'
-  return `\`${String(schema.default)}\``
+  const text = String(schema.default)
+  return `\`${text.startsWith(ROOT) ? text.slice(ROOT.length) : text}\``
 }
 
 /** ` (min–max)`, unless the description already says them. */

@@ -192,7 +192,7 @@ test('zdd demo rolling --cluster: 0 failed; the unprepared control under the sam
   assert.equal(lost.phases.before.failed, 0, 'nothing is lost before the rollout starts')
 })
 
-test('zdd verify --cluster catalog through a NodePort: the unprepared control fails check 3 and loses more than the prepared pods', async (t) => {
+test('zdd verify --cluster catalog through a NodePort: every request counted and judged; the unprepared control fails check 3', async (t) => {
   if (!requireNode(t)) return
   // This cluster keeps ClusterIPs unreachable from the host (blackhole routes): a NodePort Service beside the
   // catalog's, same pods, served by kube-proxy on 127.0.0.1 with the same rules for new connections.
@@ -206,15 +206,26 @@ test('zdd verify --cluster catalog through a NodePort: the unprepared control fa
     ...['verify', '--cluster', 'catalog', '--namespace', 'zdd', '--service', 'catalog-verify'],
     ...['--path', '/products', '--rps', '300'],
   ]
+  const lostOf = (report: VerifyReport) => {
+    const figure = report.checks.find((c) => c.n === 3)?.figure ?? ''
+    return [
+      Number(/^(\d+) of (\d+) failed/.exec(figure)?.[1]),
+      Number(/^\d+ of (\d+) failed/.exec(figure)?.[1]),
+    ]
+  }
+
+  // The prepared catalog, straight through kube-proxy (no gateway retrying in front): what verify decides must
+  // follow from what it counted. Without retries a few connections can be lost when kube-proxy lags behind the
+  // pods' 5 s drain delay on this loaded 2-core machine; the figure says how many and when.
   const preparedJson = join(scratch, 'verify-prepared.json')
   const prepared = await runCli([...args, '--json', preparedJson], 900_000)
   t.diagnostic(prepared.stdout)
-  assert.ok([0, 3].includes(prepared.code ?? -1), `${prepared.stdout}\n${prepared.stderr}`)
   const report = readJson<VerifyReport>(preparedJson)
   assert.equal(report.checks.find((c) => c.n === 1)?.status, 'pass', 'the rollout completed')
-  const lostOf = (figure = '') => Number(/^(\d+) of \d+ failed/.exec(figure)?.[1] ?? Number.NaN)
-  const preparedLost = lostOf(report.checks.find((c) => c.n === 3)?.figure)
-  assert.ok(Number.isFinite(preparedLost), 'check 3 counted the requests')
+  const [preparedLost, preparedTotal] = lostOf(report)
+  assert.ok((preparedTotal ?? 0) > 1_000, `${preparedTotal} requests counted during the rollout`)
+  assert.equal(report.checks.find((c) => c.n === 3)?.status, preparedLost === 0 ? 'pass' : 'fail')
+  assert.equal(prepared.code, preparedLost === 0 ? 0 : 3)
 
   // The control: the same Deployment with pods that close at SIGTERM.
   const setMode = async (mode: string) => {
@@ -224,15 +235,10 @@ test('zdd verify --cluster catalog through a NodePort: the unprepared control fa
   }
   await setMode('SHUTDOWN_MODE=unprepared')
   try {
-    const controlJson = join(scratch, 'verify-control.json')
-    const control = await runCli([...args, '--json', controlJson], 900_000)
+    const control = await runCli(args, 900_000)
     t.diagnostic(control.stdout)
     assert.equal(control.code, 3, `${control.stdout}\n${control.stderr}`)
     assert.match(control.stdout, /FAIL {2}3\. no request lost under keep-alive load across the rollout/)
-    // Compared in the same conditions: the prepared pods lose fewer than the unprepared ones (without the
-    // gateway's retries in front, a few refused connections reach the client; see the figure above).
-    const controlLost = lostOf(readJson<VerifyReport>(controlJson).checks.find((c) => c.n === 3)?.figure)
-    assert.ok(controlLost > preparedLost, `unprepared lost ${controlLost}, prepared ${preparedLost}`)
   } finally {
     await setMode('SHUTDOWN_MODE-')
   }

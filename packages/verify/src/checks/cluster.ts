@@ -34,7 +34,10 @@ export function clusterChecks(run: ClusterRun, options: VerifyOptions): CheckRes
   const last = lost.at(-1)
   const timing = first && last ? `; first ${when(first.at)}, last ${when(last.at)} after the restart` : ''
   const figure = `${lost.length} of ${during.length} failed from the restart on, through service/${run.service} (${run.address})${timing}`
-  const refused = lost.filter((sent) => sent.error === 'ECONNREFUSED')
+  // Refused by a pod that stopped accepting, or sent to one already gone (no route, no answer).
+  const refused = lost.filter((sent) =>
+    ['ECONNREFUSED', 'EHOSTUNREACH', 'timeout'].includes(sent.error ?? ''),
+  )
   const drain: CheckResult =
     lost.length === 0
       ? {
@@ -53,11 +56,11 @@ export function clusterChecks(run: ClusterRun, options: VerifyOptions): CheckRes
           figure: `${figure}: ${kinds(lost)}`,
           reason:
             refused.length > 0
-              ? 'new connections reached pods that had stopped accepting: a terminating pod is still sent new connections until every kube-proxy has dropped it.'
+              ? 'new connections reached pods that had stopped accepting, or were gone: a terminating pod is still sent new connections until every kube-proxy has dropped it, and here that took longer than the pods kept serving.'
               : 'requests were cut on open connections, or answered 5xx, while pods were replaced.',
           fix:
             refused.length > 0
-              ? 'keep serving after SIGTERM for the propagation time (with @zdd/lifecycle: SHUTDOWN_DELAY_MS; or a preStop sleep), then close the listener'
+              ? 'keep serving after SIGTERM for longer than the endpoint propagation (with @zdd/lifecycle: SHUTDOWN_DELAY_MS; or a preStop sleep), then close the listener; on a busy cluster measure the propagation, it grows with load'
               : 'answer with Connection: close while draining, close connections only when idle, and exit only after requests in flight finish',
         }
   const rest: CheckResult[] = [
