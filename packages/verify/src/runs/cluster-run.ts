@@ -5,6 +5,8 @@ import { Load, type Sent } from '../load.ts'
 import type { VerifyOptions } from '../options.ts'
 import { type KubectlTarget, kubectl, kubectlJson } from './kubectl.ts'
 
+/** How long a Service may take to become reachable (kube-proxy programming a new one). */
+const REACH_WAIT_MS = 20_000
 /** Load before the rollout starts: the Deployment serving normally. */
 const STEADY_MS = 2000
 
@@ -122,10 +124,15 @@ async function reachable(service: Service, options: VerifyOptions): Promise<{ ho
   if (clusterIP !== undefined && clusterIP !== 'None')
     candidates.push({ host: clusterIP, port: servicePort.port })
   if (servicePort.nodePort !== undefined) candidates.push({ host: '127.0.0.1', port: servicePort.nodePort })
-  for (const candidate of candidates) {
-    const answer = await get(candidate.port, options.path, { host: candidate.host, timeoutMs: 3000 })
-    if (answer.status !== undefined && answer.status < 500) return candidate
-  }
+  // A Service created a moment ago is not in kube-proxy's rules yet: give it REACH_WAIT_MS to appear.
+  const deadline = performance.now() + REACH_WAIT_MS
+  do {
+    for (const candidate of candidates) {
+      const answer = await get(candidate.port, options.path, { host: candidate.host, timeoutMs: 3000 })
+      if (answer.status !== undefined && answer.status < 500) return candidate
+    }
+    await sleep(250)
+  } while (performance.now() < deadline)
   throw new NoServiceError(
     name,
     `this machine does not reach it (${candidates.map((c) => `${c.host}:${c.port}`).join(', ') || 'headless'}): run zdd verify where kube-proxy's rules apply (a node), or give a NodePort Service`,
