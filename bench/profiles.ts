@@ -23,7 +23,7 @@ const RATE_5000 = { rps: 5000, connections: 128 }
 const shutdownBase: ShutdownParams = {
   variants: VARIANTS.map((v) => v.name),
   rates: [RATE_1000, RATE_5000],
-  propagationDelaysMs: [0, 1000, 3000],
+  propagationDelaysMs: [0, 1000, 3000, 10_000],
   jitterShare: 0.25,
   shutdownDelayMs: 2000,
   rolloutsPerCell: 5,
@@ -42,11 +42,12 @@ export const PROFILES: Record<ProfileName, Profile> = {
   short: {
     name: 'short',
     covers:
-      'every library at 1,000 req/s and every propagation delay, plus @zdd/lifecycle (and the control) at 5,000 req/s where propagation ≤ SHUTDOWN_DELAY_MS, 1 rollout per cell; gateway 1 round of 4 s runs; ' +
+      'every library at 1,000 req/s and propagation up to 3 s, plus @zdd/lifecycle (and the control) at 5,000 req/s where propagation ≤ SHUTDOWN_DELAY_MS and @zdd/lifecycle with its defaults at 10 s, 1 rollout per cell; gateway 1 round of 4 s runs; ' +
       'start-up median of 10; flags median of 3',
     shutdown: {
       ...shutdownBase,
       rates: [RATE_1000],
+      propagationDelaysMs: [0, 1000, 3000],
       rolloutsPerCell: 1,
       warmupMs: 1000,
       tailMs: 1000,
@@ -54,6 +55,9 @@ export const PROFILES: Record<ProfileName, Profile> = {
       extraCells: [
         { rate: RATE_5000, propagationDelaysMs: [1000], variants: ['naive', 'zdd-lifecycle'] },
         { rate: RATE_5000, propagationDelaysMs: [0], variants: ['zdd-lifecycle'] },
+        // The adaptive drain's claim: defaults, propagation far beyond any delay, both rates.
+        { rate: RATE_1000, propagationDelaysMs: [10_000], variants: ['zdd-lifecycle-defaults'] },
+        { rate: RATE_5000, propagationDelaysMs: [10_000], variants: ['zdd-lifecycle-defaults'] },
       ],
     },
     gateway: { ...gatewayBase, warmupMs: 2000, durationMs: 4000, rounds: 1 },

@@ -1,7 +1,7 @@
 // `pnpm bench [--full | --profile short|standard|full] [--only shutdown,gateway,startup,flags] [overrides]`:
 // runs the benchmarks, saves raw results to bench/results/<suite>.json and rewrites bench/RESULTS.md from
 // every results file present. `--report-only` rewrites RESULTS.md without measuring.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runFlagsBench } from './flags/run.ts'
@@ -11,6 +11,7 @@ import { describeMachine, machine } from './lib/machine.ts'
 import { SERVICE_ENTRIES } from './lib/services.ts'
 import { PROFILE_NAMES, PROFILES, type Profile, type ProfileName } from './profiles.ts'
 import { writeResultsMarkdown } from './report/write.ts'
+import { mergeShutdown, type StoredShutdown } from './shutdown/merge.ts'
 import { runShutdownBench } from './shutdown/run.ts'
 import { runStartupBench } from './startup/run.ts'
 
@@ -28,6 +29,7 @@ const USAGE = `usage: pnpm bench [options]
   --delays LIST             shutdown: propagation delays in ms, e.g. 0,1000,3000
   --variants LIST           shutdown: variants to run
   --shutdown-delay-ms N     shutdown: SHUTDOWN_DELAY_MS (and the libraries' delay knobs)
+  --merge                   shutdown: replace only the cells measured now in results/shutdown.json, keep the rest
   --report-only             rewrite RESULTS.md from bench/results/*.json, measure nothing`
 
 function list(value: string | undefined): string[] | undefined {
@@ -44,7 +46,14 @@ function numbers(value: string | undefined, name: string): number[] | undefined 
   return items
 }
 
-function configure(argv: string[]): { profile: Profile; suites: Suite[]; reportOnly: boolean } {
+interface Plan {
+  profile: Profile
+  suites: Suite[]
+  reportOnly: boolean
+  merge: boolean
+}
+
+function configure(argv: string[]): Plan {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -57,6 +66,7 @@ function configure(argv: string[]): { profile: Profile; suites: Suite[]; reportO
       variants: { type: 'string' },
       'shutdown-delay-ms': { type: 'string' },
       'report-only': { type: 'boolean' },
+      merge: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   })
@@ -85,12 +95,28 @@ function configure(argv: string[]): { profile: Profile; suites: Suite[]; reportO
   if (variants) shutdown.variants = variants
   const shutdownDelay = numbers(values['shutdown-delay-ms'], 'shutdown-delay-ms')?.[0]
   if (shutdownDelay !== undefined) shutdown.shutdownDelayMs = shutdownDelay
-  return { profile: { ...base, shutdown }, suites, reportOnly: values['report-only'] ?? false }
+  const overrides = ['rollouts', 'rates', 'delays', 'variants', 'shutdown-delay-ms']
+    .filter((flag) => values[flag as keyof typeof values] !== undefined)
+    .map((flag) => `--${flag} ${values[flag as keyof typeof values]}`)
+  const covers = overrides.length
+    ? `shutdown matrix from the command line: ${overrides.join(' ')}`
+    : base.covers
+  return {
+    profile: { ...base, covers, shutdown },
+    suites,
+    reportOnly: values['report-only'] ?? false,
+    merge: values.merge ?? false,
+  }
 }
 
-function save(suite: string, data: unknown): void {
+function save(suite: string, data: object, merge: boolean): void {
   mkdirSync(RESULTS_DIR, { recursive: true })
-  writeFileSync(join(RESULTS_DIR, `${suite}.json`), `${JSON.stringify(data, null, 1)}\n`)
+  const file = join(RESULTS_DIR, `${suite}.json`)
+  const merged =
+    merge && suite === 'shutdown' && existsSync(file)
+      ? mergeShutdown(JSON.parse(readFileSync(file, 'utf8')) as StoredShutdown, data as StoredShutdown)
+      : data
+  writeFileSync(file, `${JSON.stringify(merged, null, 1)}\n`)
 }
 
 /** The services and packages run from their built output: say so before anything starts. */
@@ -102,7 +128,7 @@ function checkBuilt(): void {
 }
 
 async function main(): Promise<void> {
-  const { profile, suites, reportOnly } = configure(process.argv.slice(2))
+  const { profile, suites, reportOnly, merge } = configure(process.argv.slice(2))
   if (!reportOnly) {
     checkBuilt()
     const startedAt = performance.now()
@@ -118,7 +144,7 @@ async function main(): Promise<void> {
     for (const suite of suites) {
       log(`${suite}: starting`)
       const result = (await runs[suite]()) as object
-      save(suite, { ...result, profileName: profile.name, covers: profile.covers })
+      save(suite, { ...result, profileName: profile.name, covers: profile.covers }, merge)
       log(`${suite}: done, results/${suite}.json`)
     }
     log(`all done in ${Math.round((performance.now() - startedAt) / 1000)} s`)

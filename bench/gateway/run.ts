@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { LOCAL_DEMO_ENV } from '@zdd/gateway'
+import { LOCAL_DEMO_ENV } from '@zdd/routes'
 import { type ProfileShare, summarizeProfiles } from '../lib/cpu-profile.ts'
 import type { LoadgenResult } from '../lib/loadgen.ts'
 import { log } from '../lib/log.ts'

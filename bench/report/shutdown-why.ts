@@ -82,12 +82,25 @@ export const WHY: Record<
   },
   'zdd-lifecycle': {
     summary:
-      'On SIGTERM `/readyz` fails and every response carries `Connection: close` for SHUTDOWN_DELAY_MS, so keep-alive clients reconnect (through the Service, to other pods) before the listener closes; then it closes without 503s (`return503OnClosing: false`), reaps idle sockets every 250 ms and waits for requests in flight.',
+      'On SIGTERM `/readyz` fails and every response carries `Connection: close`, so keep-alive clients reconnect (through the Service) before the listener closes. It keeps serving for at least SHUTDOWN_DELAY_MS and then until no new connection or request has arrived for SHUTDOWN_QUIET_MS (1 s): while the Service still routes new connections to the pod, they keep arriving, so the pod stays as long as the propagation lasts, without knowing it in advance. Keep-alive sockets idle for a whole quiet period are closed while the listener still accepts. Then it closes without 503s (`return503OnClosing: false`), reaps idle sockets every 250 ms and waits for requests in flight.',
     kinds: {
       refused:
-        'Where the propagation delay exceeds SHUTDOWN_DELAY_MS, the listener closes while the Service still routes new connections to the pod: refused. The cure is the budget (`SHUTDOWN_DELAY_MS` ≥ propagation), not code.',
+        'Some connections were refused: the Service routed a new connection to the pod after a quiet period of SHUTDOWN_QUIET_MS had passed with none arriving (a gap in arrivals longer than the quiet period, while propagation was still under way).',
       reset:
-        'Some requests were reset: a client wrote on a socket the reaper closed, or the Service still routed to the pod after the delay.',
+        'Some requests were reset: a client wrote on a socket the reaper closed, or the Service still routed to the pod after it exited.',
+      http_5xx: 'Some requests were answered 5xx.',
+      timeout: 'Some requests timed out.',
+    },
+    none: 'lost nothing in any of these cells.',
+  },
+  'zdd-lifecycle-defaults': {
+    summary:
+      'The same package started with no SHUTDOWN_* variable: no least delay, so the drain is the quiet period alone (serve until no new connection or request has arrived for 1 s, at most SHUTDOWN_TIMEOUT_MS − REQUEST_TIMEOUT_MS = 15 s). Its time to exit follows the propagation delay of the cell: that is the cost of waiting, paid only while traffic still arrives.',
+    kinds: {
+      refused:
+        'Some connections were refused: the Service routed a new connection to the pod after a second with none arriving, while propagation was still under way.',
+      reset:
+        'Some requests were reset: a client wrote on a socket the reaper closed, or the Service still routed to the pod after it exited.',
       http_5xx: 'Some requests were answered 5xx.',
       timeout: 'Some requests timed out.',
     },

@@ -1,9 +1,12 @@
 import { median } from '../lib/stats.ts'
-import { LOSS_KINDS, type LossKind, type ShutdownCell, type ShutdownResults } from '../shutdown/run.ts'
+import type { StoredShutdown } from '../shutdown/merge.ts'
+import { LOSS_KINDS, type LossKind } from '../shutdown/run.ts'
 import { machineLine, num, type TargetCheck, table } from './md.ts'
+import { shutdownTargets } from './shutdown-targets.ts'
+import { type CellTotals, seconds, totals } from './shutdown-totals.ts'
 import { WHY } from './shutdown-why.ts'
 
-type Results = ShutdownResults & { profileName?: string; covers?: string }
+export type Results = StoredShutdown
 
 const KIND_LABEL: Record<LossKind, string> = {
   refused: 'refused',
@@ -13,59 +16,41 @@ const KIND_LABEL: Record<LossKind, string> = {
   other: 'other',
 }
 
-interface CellTotals {
-  rollouts: number
-  errors: string[]
-  requests: number
-  lost: number
-  kinds: Record<LossKind, number>
-  exitMs: number[]
-  p99Ms: number[]
-  exitCodes: Map<string, number>
-  sigkills: number
-}
-
-export function totals(cell: ShutdownCell): CellTotals {
-  const t: CellTotals = {
-    rollouts: cell.rollouts.length,
-    errors: [],
-    requests: 0,
-    lost: 0,
-    kinds: { refused: 0, reset: 0, timeout: 0, http_5xx: 0, other: 0 },
-    exitMs: [],
-    p99Ms: [],
-    exitCodes: new Map(),
-    sigkills: 0,
-  }
-  for (const run of cell.rollouts) {
-    if (run.error) t.errors.push(run.error)
-    else t.p99Ms.push(run.p99Ms)
-    t.requests += run.total
-    for (const kind of LOSS_KINDS) {
-      t.kinds[kind] += run.lost[kind]
-      t.lost += run.lost[kind]
-    }
-    for (const term of run.terminations) {
-      t.exitMs.push(term.durationMs)
-      const code = term.exitCode === null ? `${term.signal}` : String(term.exitCode)
-      t.exitCodes.set(code, (t.exitCodes.get(code) ?? 0) + 1)
-      if (term.sigkill) t.sigkills += 1
-    }
-  }
-  return t
-}
-
 function kindsText(t: CellTotals): string {
   return LOSS_KINDS.filter((k) => t.kinds[k] > 0)
     .map((k) => `${KIND_LABEL[k]} ${num(t.kinds[k])}`)
     .join(', ')
 }
 
-function lostText(t: CellTotals): string {
+function lostText(t: CellTotals, usualRollouts: number): string {
   if (t.errors.length === t.rollouts) return 'run failed'
   const kinds = kindsText(t)
   const errors = t.errors.length ? ` (+${t.errors.length} failed run)` : ''
-  return t.lost === 0 ? `**0**${errors}` : `${num(t.lost)} (${kinds})${errors}`
+  const lost = t.lost === 0 ? `**0**${errors}` : `${num(t.lost)} (${kinds})${errors}`
+  const rollouts = t.rollouts === usualRollouts ? '' : `, ${t.rollouts} rollouts`
+  return t.exitMs.length
+    ? `${lost} · exit ${seconds(Math.round(median(t.exitMs) / 100) * 100)}${rollouts}`
+    : lost
+}
+
+/** The rollout count most cells have (cells merged from another run may have fewer). */
+function usualRollouts(r: Results): number {
+  const counts = new Map<number, number>()
+  for (const c of r.cells) counts.set(c.rollouts.length, (counts.get(c.rollouts.length) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? r.params.rolloutsPerCell
+}
+
+/** Who measured what: one line per run when the cells come from several. */
+function runsText(r: Results): string {
+  const runs = r.runs ?? []
+  if (runs.length < 2) return machineLine(r.machine, r.profileName, r.durationMs)
+  return [
+    `Cells from ${runs.length} runs (each cell's date is in the last table):`,
+    ...runs.map(
+      (run) =>
+        `- ${run.cells} cells, ${run.rolloutsPerCell} rollouts per cell${run.covers ? ` (${run.covers})` : ''}: ${machineLine(run.machine, run.profileName, run.durationMs)}`,
+    ),
+  ].join('\n')
 }
 
 function exitCodesText(t: CellTotals): string {
@@ -77,8 +62,6 @@ function exitCodesText(t: CellTotals): string {
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
 
-const seconds = (msValue: number) => `${num(msValue / 1000, msValue % 1000 === 0 ? 0 : 1)} s`
-
 export function shutdownSection(r: Results): { markdown: string; checks: TargetCheck[]; headline: string } {
   const p = r.params
   const rates = [...new Set(r.cells.map((c) => c.rps))]
@@ -87,7 +70,8 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
     r.cells.find((c) => c.variant === variant && c.rps === rps && c.propagationDelayMs === delay)
   const out: string[] = []
   out.push('## 1. Requests lost per rollout: the shutdown libraries under the rollout harness')
-  out.push(machineLine(r.machine, r.profileName, r.durationMs))
+  out.push(runsText(r))
+  const usual = usualRollouts(r)
   out.push(
     `The same minimal Fastify service (\`GET /products\` with \`x-served-by\`, \`PORT\` + \`MANAGEMENT_PORT\`; bench/shutdown/variants/) wired ${r.variants.length} ways, ` +
       `each as its README recommends for Kubernetes, run by \`@zdd/rollout\`: ${p.replicas} replicas as child processes behind a connection-level Service ` +
@@ -113,7 +97,7 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
   )
   for (const rps of rates) {
     out.push(
-      `### ${num(rps)} req/s: requests lost (sum over ${p.rolloutsPerCell} rollout${p.rolloutsPerCell > 1 ? 's' : ''} per cell)`,
+      `### ${num(rps)} req/s: requests lost (sum over ${usual} rollout${usual > 1 ? 's' : ''} per cell unless marked) · SIGTERM → exit, median`,
     )
     out.push(
       table(
@@ -133,7 +117,7 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
             v.delayKnob ? 'yes' : 'no',
             ...delays.map((d) => {
               const c = cell(v.name, rps, d)
-              return c ? lostText(totals(c)) : '–'
+              return c ? lostText(totals(c), usual) : '–'
             }),
           ]),
       ),
@@ -158,6 +142,7 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
         'exit codes',
         'SIGKILL',
         'p99 latency',
+        'measured',
       ],
       r.cells.map((c) => {
         const t = totals(c)
@@ -173,6 +158,7 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
           exitCodesText(t),
           num(t.sigkills),
           t.p99Ms.length ? `${num(median(t.p99Ms))} ms` : '–',
+          (c.measuredAt ?? r.machine.at).slice(0, 10),
         ]
       }),
     ),
@@ -208,59 +194,6 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
     out.push(parts.join(' '))
   }
 
-  // Targets: @zdd/lifecycle loses nothing where propagation ≤ SHUTDOWN_DELAY_MS, at both rates; naive always loses.
-  const covered = r.cells.filter(
-    (c) => c.variant === 'zdd-lifecycle' && c.propagationDelayMs <= p.shutdownDelayMs,
-  )
-  const coveredLost = covered.map(totals)
-  const lifecycleLost = coveredLost.reduce((n, t) => n + t.lost, 0)
-  const lifecycleRequests = coveredLost.reduce((n, t) => n + t.requests, 0)
-  const lifecycleErrors = coveredLost.reduce((n, t) => n + t.errors.length, 0)
-  const coveredRates = [...new Set(covered.map((c) => c.rps))]
-  const bothRates = coveredRates.includes(1000) && coveredRates.includes(5000)
-  const checks: TargetCheck[] = []
-  if (covered.length) {
-    const zeroCells = coveredLost.filter((t) => t.lost === 0 && t.errors.length === 0).length
-    checks.push({
-      target: '`@zdd/lifecycle`: 0 lost in every cell with propagation ≤ SHUTDOWN_DELAY_MS, at both rates',
-      measured: `${num(lifecycleLost)} lost of ${num(lifecycleRequests)} requests; ${zeroCells}/${covered.length} cells at 0`,
-      met: lifecycleLost === 0 && lifecycleErrors === 0 && (bothRates ? true : undefined),
-      note:
-        (lifecycleLost === 0 ? 'met in every measured cell' : `missed by ${num(lifecycleLost)} requests`) +
-        `; cells: ${covered.map((c) => `${num(c.rps)} req/s at ${seconds(c.propagationDelayMs)}`).join(', ')}` +
-        (bothRates
-          ? ''
-          : `; only ${coveredRates.map((x) => num(x)).join(', ')} req/s measured in this profile`),
-    })
-  }
-  const naiveCells = r.cells.filter((c) => c.variant === 'naive').map(totals)
-  if (naiveCells.length) {
-    const losing = naiveCells.filter((t) => t.lost > 0).length
-    checks.push({
-      target: 'naive (control) loses requests in every cell',
-      measured: `${losing}/${naiveCells.length} cells with losses`,
-      met: losing === naiveCells.length,
-      note:
-        losing === naiveCells.length
-          ? 'the harness sees the losses it exists to count'
-          : 'some control cells lost nothing: the run was too gentle there',
-    })
-  }
-  const headlineRate = rates[0] ?? 1000
-  const headlineCells = (variant: string) =>
-    r.cells
-      .filter(
-        (c) => c.variant === variant && c.rps === headlineRate && c.propagationDelayMs <= p.shutdownDelayMs,
-      )
-      .map(totals)
-  const lostOf = (variant: string) => headlineCells(variant).reduce((n, t) => n + t.lost, 0)
-  const others = r.variants
-    .filter((v) => v.name !== 'zdd-lifecycle')
-    .map((v) => `${v.name} ${num(lostOf(v.name))}`)
-    .join(', ')
-  const headline =
-    `Rolling update of 3 replicas, propagation ≤ SHUTDOWN_DELAY_MS (${num(p.shutdownDelayMs)} ms), ${p.rolloutsPerCell} rollout${p.rolloutsPerCell > 1 ? 's' : ''} per cell: ` +
-    `\`@zdd/lifecycle\` lost ${num(lifecycleLost)} of ${num(lifecycleRequests)} requests in ${covered.length} cells (${coveredRates.map((x) => num(x)).join(' and ')} req/s); ` +
-    `in the same cells at ${num(headlineRate)} req/s: ${others}.`
+  const { checks, headline } = shutdownTargets(r)
   return { markdown: out.join('\n\n'), checks, headline }
 }

@@ -59,6 +59,8 @@ export interface ShutdownCell {
   rps: number
   propagationDelayMs: number
   rollouts: RolloutSummary[]
+  /** When the run that measured this cell started (set on cells merged from several runs). */
+  measuredAt?: string
 }
 
 export interface ShutdownResults {

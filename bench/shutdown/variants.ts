@@ -93,12 +93,23 @@ export const VARIANTS: readonly Variant[] = [
     name: 'zdd-lifecycle',
     pkg: '@zdd/lifecycle',
     wiring:
-      '`runService`: SHUTDOWN_DELAY_MS drain with `Connection: close`, `/readyz` `/livez` on MANAGEMENT_PORT',
+      '`runService`: SHUTDOWN_DELAY_MS as the least drain, then until no new connection for SHUTDOWN_QUIET_MS (1 s), `Connection: close`, `/readyz` `/livez` on MANAGEMENT_PORT',
     delayKnob: true,
     libraryProbes: true,
     readiness: { path: '/readyz', port: 'management' },
     liveness: { path: '/livez', port: 'management' },
     entry: join(dir, 'zdd-lifecycle.ts'),
+  },
+  {
+    name: 'zdd-lifecycle-defaults',
+    pkg: '@zdd/lifecycle',
+    wiring:
+      '`runService` with no SHUTDOWN_* variable set: no least delay, serving until no new connection for 1 s (bounded by 25 s − 10 s), `/readyz` `/livez` on MANAGEMENT_PORT',
+    delayKnob: false,
+    libraryProbes: true,
+    readiness: { path: '/readyz', port: 'management' },
+    liveness: { path: '/livez', port: 'management' },
+    entry: join(dir, 'zdd-lifecycle-defaults.ts'),
   },
 ]
 

@@ -88,8 +88,6 @@ export interface Generated {
 }
 
 export const GENERATED: Generated[] = [
-  { file: 'README.md', name: 'lifecycle-env', render: () => envTable(LifecycleEnv) },
-  { file: 'README.md', name: 'flags-env', render: () => envTable(FlagsEnv) },
   { file: 'packages/lifecycle/README.md', name: 'env', render: () => envTable(LifecycleEnv) },
   { file: 'packages/flags/README.md', name: 'env', render: () => envTable(FlagsEnv) },
   {

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEMO_FLAGS_FILE, FLAG, readFlagsFile } from '@zdd/flags'
-import { canonical, fromAdmin, fromClientFeatures, readState, stateFile } from '@zdd/unleash'
+import { canonical, fromAdmin, fromClientFeatures, readState, stateFile } from '@zdd/unleash-tools'
 import { runCli } from '../helpers/cli.ts'
 import { randomPort, startLocalUnleash, unleashScratch, upTimings } from './lib/local.ts'
 

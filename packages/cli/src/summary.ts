@@ -50,7 +50,7 @@ function headline(r: RolloutReport): string {
   const churn = p.maxRequestsPerConnection
     ? `, connections closed after ${p.maxRequestsPerConnection} requests`
     : ''
-  return `${r.strategy} rollout${r.unprepared ? ' (UNPREPARED control)' : ''}: ${change}, ${p.replicas} replicas, ${p.rps} req/s${churn}, propagation ${p.propagationDelayMs}±${p.propagationJitterMs} ms, shutdown delay ${p.shutdownDelayMs} ms`
+  return `${r.strategy} rollout${r.unprepared ? ' (UNPREPARED control)' : ''}: ${change}, ${p.replicas} replicas, ${p.rps} req/s${churn}, propagation ${p.propagationDelayMs}±${p.propagationJitterMs} ms, ${drainText(r)}`
 }
 
 function strategyLines(r: RolloutReport): string[] {
@@ -97,7 +97,7 @@ function strategyLines(r: RolloutReport): string[] {
   return [...lines, ...appLines(r), ...clusterLines(r)]
 }
 
-/** Why requests were lost, in the terms of the README's "Why requests get lost". */
+/** Why requests were lost, in the terms of docs/zero-downtime.md. */
 function why(r: RolloutReport): string[] {
   if (r.failed === 0 || r.strategy === 'recreate') return []
   const lines: string[] = []
@@ -160,4 +160,14 @@ function downtime(report: RolloutReport): string[] {
       ? `${INDENT}Recreate deletes every old pod before it creates new ones: until a new pod is ready and its endpoint has propagated, the Service has nowhere to send a connection, however well each pod drains.`
       : `${INDENT}every endpoint was gone at once: no replica could take the traffic.`,
   ]
+}
+
+/** How the pods drained: none (the control), or the adaptive drain after the least delay given. */
+function drainText(r: RolloutReport): string {
+  if (r.unprepared) return 'no drain (closes at SIGTERM)'
+  const least = Number(r.parameters.shutdownDelayMs ?? 0)
+  if (r.parameters.shutdownQuietMs === 0) return `drain: fixed, ${least} ms`
+  return least > 0
+    ? `drain: at least ${least} ms, then until 1 s without new connections`
+    : 'drain: until 1 s without new connections (the lifecycle defaults)'
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Evaluation, FlagClient } from './client.ts'
-import { parseCookies, SESSION_COOKIE } from './context.ts'
+import { parseCookies, SESSION_COOKIE, userIdFrom } from './context.ts'
 import { forwardedIdentity, type Identify } from './identity.ts'
 
 // A type alias, not an interface: the SDK's Context has an index signature that interfaces don't satisfy.
@@ -51,36 +51,50 @@ export interface FlagsPluginOptions {
   requestContext?: (request: FastifyRequest) => RequestContextFields | undefined
 }
 
-function contextOf(
-  request: FastifyRequest,
-  opts: FlagsPluginOptions,
-  userId: string | undefined,
-): FlagContext {
-  const context: FlagContext = {
-    remoteAddress: request.ip,
-    appName: opts.appName,
-    environment: opts.environment,
-  }
-  if (userId) context.userId = userId
-  const cookie = request.headers.cookie
-  const session = cookie === undefined ? undefined : parseCookies(cookie).get(SESSION_COOKIE)
-  if (session) context.sessionId = session
-  const extra = opts.requestContext?.(request)
-  if (extra?.properties) context.properties = extra.properties
-  if (extra?.currentTime) context.currentTime = extra.currentTime
-  return context
-}
-
-// One small object per request with methods on the prototype: no closures allocated per request.
+/**
+ * `request.flags`, and the Unleash context of its request in one object: unleash-client copies a context's
+ * own enumerable properties (`{ ...context }`), and those are exactly the context fields set here; the
+ * methods, `context`, `newUser` and the client live on the prototype or in private fields, out of the copy.
+ * One allocation per request, none per decision.
+ */
 class Flags implements RequestFlags {
-  readonly context: FlagContext
-  readonly newUser: boolean
+  declare userId?: string
+  declare sessionId?: string
+  remoteAddress: string
+  appName: string
+  environment: string
+  declare properties?: Record<string, string>
+  declare currentTime?: Date
   readonly #client: FlagClient
+  readonly #newUser: boolean
 
-  constructor(client: FlagClient, context: FlagContext, newUser: boolean) {
+  constructor(
+    client: FlagClient,
+    request: FastifyRequest,
+    opts: FlagsPluginOptions,
+    userId: string | undefined,
+    newUser: boolean,
+  ) {
     this.#client = client
-    this.context = context
-    this.newUser = newUser
+    this.#newUser = newUser
+    this.remoteAddress = request.ip
+    this.appName = opts.appName
+    this.environment = opts.environment
+    if (userId) this.userId = userId
+    const cookie = request.headers.cookie
+    const session = cookie === undefined ? undefined : parseCookies(cookie).get(SESSION_COOKIE)
+    if (session) this.sessionId = session
+    const extra = opts.requestContext?.(request)
+    if (extra?.properties) this.properties = extra.properties
+    if (extra?.currentTime) this.currentTime = extra.currentTime
+  }
+
+  get context(): FlagContext {
+    return this as FlagContext
+  }
+
+  get newUser(): boolean {
+    return this.#newUser
   }
 
   isEnabled(name: string, fallback = false): boolean {
@@ -97,8 +111,15 @@ const plugin: FastifyPluginCallback<FlagsPluginOptions> = (app, opts, done) => {
   const identify = opts.identify ?? forwardedIdentity
   app.decorateRequest('flags', null as unknown as RequestFlags)
   app.addHook('onRequest', (request, reply, next) => {
-    const { userId, newUser } = identify(request, reply)
-    request.flags = new Flags(client, contextOf(request, opts, userId), newUser)
+    if (identify === forwardedIdentity) {
+      // The backends' case, on every request: no Identity object to build and take apart.
+      const { headers } = request
+      const userId = userIdFrom(headers['x-zdd-user'], headers.baggage, headers.cookie)
+      request.flags = new Flags(client, request, opts, userId, false)
+    } else {
+      const { userId, newUser } = identify(request, reply)
+      request.flags = new Flags(client, request, opts, userId, newUser)
+    }
     next()
   })
   done()

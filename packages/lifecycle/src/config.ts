@@ -28,8 +28,12 @@ export const LifecycleEnv = Type.Object({
     { default: 'info', description: 'one of fatal, error, warn, info, debug, trace, silent' },
   ),
   SHUTDOWN_DELAY_MS: Millis(
-    'time to keep serving after SIGTERM while routers stop sending traffic; at least your endpoint propagation latency (the k8s drain component sets 5000)',
+    'the least time to keep serving after SIGTERM while routers stop sending traffic (the k8s drain component sets 5000); with SHUTDOWN_QUIET_MS=0 the whole wait, then at least your endpoint propagation latency',
     0,
+  ),
+  SHUTDOWN_QUIET_MS: Millis(
+    'after SHUTDOWN_DELAY_MS, keep serving until no new connection or request has arrived for this long (bounded by SHUTDOWN_TIMEOUT_MS minus REQUEST_TIMEOUT_MS); 0 = fixed mode, close right after SHUTDOWN_DELAY_MS',
+    1000,
   ),
   SHUTDOWN_TIMEOUT_MS: Millis(
     'hard deadline from SIGTERM to exit (then exit 1 naming what was still open); keep it below the pod grace period',

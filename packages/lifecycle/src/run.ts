@@ -1,7 +1,6 @@
 import type { Static, TObject } from '@sinclair/typebox'
 import { createService, type Service, type ServiceDefinition } from './service.ts'
-
-const SIGNAL_EXIT_CODES = { SIGTERM: 143, SIGINT: 130 } as const
+import { exitOnSignals } from './signals.ts'
 
 /**
  * The process entry point for a service: validated config (or exit 1 naming every bad variable), start,
@@ -30,23 +29,7 @@ export async function runService<S extends TObject>(
     process.exit(1)
   })
 
-  let signalled = false
-  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as Array<keyof typeof SIGNAL_EXIT_CODES>) {
-    process.on(signal, () => {
-      if (signalled) {
-        log.warn({ signal }, 'second signal: exiting now without finishing the drain')
-        process.exit(SIGNAL_EXIT_CODES[signal])
-      }
-      signalled = true
-      service.shutdown(signal).then(
-        (code) => process.exit(code),
-        (err) => {
-          log.fatal({ err }, 'shutdown failed')
-          process.exit(1)
-        },
-      )
-    })
-  }
+  exitOnSignals(log, (reason) => service.shutdown(reason))
 
   try {
     await service.start()

@@ -1,12 +1,9 @@
 import type { Static, TObject } from '@sinclair/typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify'
+import { attachLifecycle } from './attach.ts'
 import { type LifecycleConfig, loadConfig } from './config.ts'
-import { StartupCheckFailedError } from './errors.ts'
-import { createManagementServer } from './management.ts'
-import { createMetrics, type ServiceMetrics } from './metrics.ts'
-import { gracefulShutdown, type ShutdownParts, unpreparedShutdown } from './shutdown.ts'
-import { Lifecycle } from './state.ts'
-import { createTracker, instrumentTraffic } from './traffic.ts'
+import type { ServiceMetrics } from './metrics.ts'
+import type { Lifecycle } from './state.ts'
 import { compileTrust } from './trust.ts'
 import { typeboxValidatorCompiler } from './validation.ts'
 
@@ -68,26 +65,9 @@ export async function createService<S extends TObject>(
   })
   app.setValidatorCompiler(typeboxValidatorCompiler)
   allowHalfClosedClients(app.server)
-  const lifecycle = new Lifecycle()
-  const tracker = createTracker()
-  const metrics = createMetrics(def.name, base.APP_VERSION, lifecycle, () => tracker.inFlight.size)
-  instrumentTraffic(app, {
-    servedBy: `${def.name}@${base.APP_VERSION}/${base.POD_NAME}`,
-    version: base.APP_VERSION,
-    lifecycle,
-    metrics,
-    tracker,
-  })
-  const management = createManagementServer({
-    lifecycle,
-    metrics,
-    logger: app.log,
-    controls: base.MANAGEMENT_CONTROLS,
-  })
+  const attached = attachLifecycle(app, def.name, base)
+  const { lifecycle, metrics, management } = attached
   await def.register(app, { name: def.name, config, lifecycle, metrics })
-
-  const parts: ShutdownParts = { app, management, lifecycle, tracker, config: base, log: app.log }
-  let shutdownPromise: Promise<0 | 1> | undefined
 
   return {
     name: def.name,
@@ -97,25 +77,15 @@ export async function createService<S extends TObject>(
     lifecycle,
     metrics,
     async start() {
-      await management.listen({ port: base.MANAGEMENT_PORT, host: base.HOST })
+      await attached.listenManagement()
       await app.listen({ port: base.PORT, host: base.HOST })
-      for (const check of lifecycle.startupChecks) {
-        try {
-          await check.fn()
-        } catch (cause) {
-          throw new StartupCheckFailedError(check.name, (cause as Error).message, { cause })
-        }
-      }
-      if (!lifecycle.draining) lifecycle.setState('ready')
+      await attached.finishStartup()
       app.log.info(
         { port: base.PORT, managementPort: base.MANAGEMENT_PORT, mode: base.SHUTDOWN_MODE },
         'ready',
       )
     },
-    shutdown(reason) {
-      shutdownPromise ??= graceful ? gracefulShutdown(parts, reason) : unpreparedShutdown(parts, reason)
-      return shutdownPromise
-    },
+    shutdown: attached.shutdown,
   }
 }
 

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { LifecycleConfig } from './config.ts'
+import { type DrainReason, decideDrain, drainPlan } from './drain.ts'
 import { ShutdownDeadlineError } from './errors.ts'
 import type { Lifecycle } from './state.ts'
 import type { TrafficTracker } from './traffic.ts'
@@ -34,8 +35,42 @@ function sweep(parts: ShutdownParts, marks: WeakMap<object, number>): void {
 }
 
 /**
- * The shutdown sequence (README, "Why requests get lost"): drain (readiness fails, Connection: close on every response), keep serving for
- * SHUTDOWN_DELAY_MS while routers catch up, close the listener without answering 503, reap idle and stalled sockets,
+ * While draining (the listener still open): a keep-alive socket that served requests and then sat idle for a
+ * whole quiet period (counted from the start of its latest request) is not part of the traffic still arriving. Closing it now lets its client reconnect
+ * through the Service while this pod can still accept (and answer with Connection: close) — instead of after
+ * the listener closed, when a reconnect the Service still sends here would be refused.
+ */
+function closeIdleKeepAlive(parts: ShutdownParts, idleMs: number): void {
+  const now = performance.now()
+  for (const socket of parts.tracker.sockets) {
+    const usage = parts.tracker.usage.get(socket)
+    if (usage === undefined || usage.started === 0 || usage.open > 0) continue
+    if (now - usage.lastStartedAt >= idleMs) socket.destroy()
+  }
+}
+
+/** Keeps the listener open for SHUTDOWN_DELAY_MS, then until arrivals stop (drain.ts); says why it ended. */
+async function drain(parts: ShutdownParts, startedAt: number): Promise<DrainReason> {
+  const plan = drainPlan(parts.config, startedAt)
+  const sweeper =
+    plan.quietMs > 0
+      ? setInterval(() => closeIdleKeepAlive(parts, plan.quietMs), IDLE_REAP_INTERVAL_MS)
+      : undefined
+  sweeper?.unref()
+  try {
+    for (;;) {
+      const decision = decideDrain(plan, performance.now(), parts.tracker.lastArrival)
+      if (decision.close) return decision.reason
+      await sleep(decision.waitMs, undefined, { ref: false })
+    }
+  } finally {
+    clearInterval(sweeper)
+  }
+}
+
+/**
+ * The shutdown sequence (docs/zero-downtime.md): drain (readiness fails, Connection: close on every response), keep serving for
+ * at least SHUTDOWN_DELAY_MS and until new connections stop arriving (SHUTDOWN_QUIET_MS) while routers catch up, close the listener without answering 503, reap idle and stalled sockets,
  * wait for in-flight requests, run cleanup hooks in reverse order. Resolves to the exit code: 0, or 1 when
  * SHUTDOWN_TIMEOUT_MS (counted from the signal) runs out first — then it says what was still open.
  */
@@ -45,7 +80,7 @@ export async function gracefulShutdown(parts: ShutdownParts, reason: string): Pr
   const progress = { phase: 'draining' }
   lifecycle.setState('draining')
   log.info(
-    { reason, delayMs: config.SHUTDOWN_DELAY_MS },
+    { reason, delayMs: config.SHUTDOWN_DELAY_MS, quietMs: config.SHUTDOWN_QUIET_MS },
     'draining: /readyz fails, responses carry Connection: close',
   )
 
@@ -60,11 +95,18 @@ export async function gracefulShutdown(parts: ShutdownParts, reason: string): Pr
   })
 
   const sequence = (async (): Promise<0> => {
-    await sleep(config.SHUTDOWN_DELAY_MS, undefined, { ref: false })
+    const drained = await drain(parts, startedAt)
     progress.phase = 'closing'
     lifecycle.setState('closing')
+    const now = performance.now()
     log.info(
-      { inFlight: parts.tracker.inFlight.size, sockets: parts.tracker.sockets.size },
+      {
+        drain: drained,
+        drainedMs: Math.round(now - startedAt),
+        sinceLastArrivalMs: Math.round(now - Math.max(parts.tracker.lastArrival, startedAt)),
+        inFlight: parts.tracker.inFlight.size,
+        sockets: parts.tracker.sockets.size,
+      },
       'closing the listener',
     )
     const marks = new WeakMap<object, number>()

@@ -15,15 +15,19 @@ export interface TrafficTracker {
   sockets: Set<Socket>
   /** Per socket: requests started on it, and how many of them are still unanswered. */
   usage: WeakMap<Socket, SocketUsage>
+  /** performance.now() of the latest new connection or request: the drain closes after a quiet period. */
+  lastArrival: number
 }
 
 export interface SocketUsage {
   started: number
   open: number
+  /** performance.now() when the latest request on it started. */
+  lastStartedAt: number
 }
 
 export function createTracker(): TrafficTracker {
-  return { inFlight: new Set(), sockets: new Set(), usage: new WeakMap() }
+  return { inFlight: new Set(), sockets: new Set(), usage: new WeakMap(), lastArrival: 0 }
 }
 
 const UNMATCHED_ROUTE = '__unmatched'
@@ -56,7 +60,8 @@ export function instrumentTraffic(
 
   app.server.on('connection', (socket: Socket) => {
     tracker.sockets.add(socket)
-    tracker.usage.set(socket, { started: 0, open: 0 })
+    tracker.lastArrival = performance.now()
+    tracker.usage.set(socket, { started: 0, open: 0, lastStartedAt: 0 })
     socket.once('close', () => tracker.sockets.delete(socket))
   })
 
@@ -64,11 +69,13 @@ export function instrumentTraffic(
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     const entry: InFlight = { method: request.method, url: request.url, startedAt: performance.now() }
     request[IN_FLIGHT] = entry
+    tracker.lastArrival = entry.startedAt
     tracker.inFlight.add(entry)
     const usage = tracker.usage.get(request.raw.socket)
     if (usage) {
       usage.started++
       usage.open++
+      usage.lastStartedAt = entry.startedAt
     }
     // Also when the client goes away before the answer (no onResponse then).
     reply.raw.on('close', () => {

@@ -24,6 +24,7 @@ test('defaults apply when nothing is set, and empty strings count as unset', () 
     POD_NAME: 'local',
     LOG_LEVEL: 'info',
     SHUTDOWN_DELAY_MS: 0,
+    SHUTDOWN_QUIET_MS: 1000,
     SHUTDOWN_TIMEOUT_MS: 25_000,
     REQUEST_TIMEOUT_MS: 10_000,
     KEEP_ALIVE_TIMEOUT_MS: 72_000,

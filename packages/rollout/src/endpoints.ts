@@ -19,12 +19,21 @@ export function matches(selector: Selector, labels: Readonly<Record<string, stri
  * The EndpointSlice controller and its consumers: a pod is an endpoint while it is ready, not terminating
  * and matched by the Service's selector; every change reaches the balancer only after the propagation
  * delay (with jitter), and a later change for the same pod supersedes an earlier one still in flight.
+ * Changes arrive in the order they were made: a watcher such as kube-proxy applies EndpointSlice updates in
+ * order, so a later state never overtakes an earlier one (with independent jitter per change, a removal
+ * could otherwise land before an earlier addition and leave the Service with no endpoint at all).
  */
+type Batch = Array<{ pod: Pod; member: boolean; generation: number }>
+
 export class EndpointsController {
   readonly #generation = new Map<string, number>()
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #pods = new Set<Pod>()
   #selector: Selector = {}
+  /** performance.now() at which the latest scheduled change reaches the balancer. */
+  #appliesAt = 0
+  /** Scheduled updates not applied yet, in the order they were made. */
+  readonly #queue: Array<{ batch: Batch; applied: boolean }> = []
 
   readonly #balancer: ServiceBalancer
   readonly #propagation: PropagationSpec
@@ -77,10 +86,26 @@ export class EndpointsController {
   stop(): void {
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
+    this.#queue.length = 0
   }
 
   #wanted(pod: Pod): boolean {
     return pod.ready && !pod.terminating && matches(this.#selector, pod.labels)
+  }
+
+  #apply(batch: Batch): void {
+    for (const { pod, member, generation } of batch) {
+      if (this.#generation.get(pod.name) !== generation) continue
+      const isMember = this.#balancer.endpointNames.includes(pod.name)
+      if (member === isMember) continue
+      this.#balancer.setEndpoint(pod.name, member ? { host: '127.0.0.1', port: pod.port } : undefined)
+      this.#events.record({
+        type: member ? 'endpoint-added' : 'endpoint-removed',
+        pod: pod.name,
+        version: pod.version,
+        ...(this.#service ? { service: this.#service } : {}),
+      })
+    }
   }
 
   #schedule(changes: Array<[Pod, boolean]>): void {
@@ -92,24 +117,24 @@ export class EndpointsController {
         return { pod, member, generation }
       })
       .sort((a, b) => Number(b.member) - Number(a.member))
-    const timer = setTimeout(
-      () => {
-        this.#timers.delete(timer)
-        for (const { pod, member, generation } of batch) {
-          if (this.#generation.get(pod.name) !== generation) continue
-          const isMember = this.#balancer.endpointNames.includes(pod.name)
-          if (member === isMember) continue
-          this.#balancer.setEndpoint(pod.name, member ? { host: '127.0.0.1', port: pod.port } : undefined)
-          this.#events.record({
-            type: member ? 'endpoint-added' : 'endpoint-removed',
-            pod: pod.name,
-            version: pod.version,
-            ...(this.#service ? { service: this.#service } : {}),
-          })
-        }
-      },
-      jittered(this.#propagation.delayMs, this.#propagation.jitterMs),
+    const now = performance.now()
+    const at = Math.max(
+      now + jittered(this.#propagation.delayMs, this.#propagation.jitterMs),
+      this.#appliesAt,
     )
+    this.#appliesAt = at
+    const update = { batch, applied: false }
+    this.#queue.push(update)
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      // Timers due in the same millisecond may fire in either order: apply every earlier update first.
+      while (!update.applied) {
+        const next = this.#queue.shift()
+        if (!next) break
+        next.applied = true
+        this.#apply(next.batch)
+      }
+    }, at - now)
     timer.unref()
     this.#timers.add(timer)
   }

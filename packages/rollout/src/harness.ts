@@ -154,6 +154,9 @@ export class Harness {
         ...service.env,
         SHUTDOWN_MODE: options.unprepared ? 'unprepared' : 'graceful',
         SHUTDOWN_DELAY_MS: String(options.shutdownDelayMs),
+        ...(options.shutdownQuietMs === undefined
+          ? {}
+          : { SHUTDOWN_QUIET_MS: String(options.shutdownQuietMs) }),
         SHUTDOWN_TIMEOUT_MS: String(
           Math.max(options.terminationGracePeriodMs - 1000, options.shutdownDelayMs + 1000),
         ),

@@ -13,8 +13,13 @@ export interface RolloutOptions {
   connections: number
   propagationDelayMs: number
   propagationJitterMs: number
-  /** SHUTDOWN_DELAY_MS given to prepared pods; must cover propagation for zero loss. */
+  /**
+   * SHUTDOWN_DELAY_MS given to prepared pods: the least drain. 0 by default, the lifecycle's own default:
+   * the adaptive drain keeps serving until new connections stop arriving, whatever the propagation.
+   */
   shutdownDelayMs: number
+  /** SHUTDOWN_QUIET_MS given to prepared pods; unset: the lifecycle's default (1 s); 0: the fixed drain. */
+  shutdownQuietMs?: number
   unprepared: boolean
   minReadyMs: number
   preStopMs: number
@@ -91,8 +96,7 @@ export function resolveOptions(given: Given): RolloutOptions {
   > & {
     shutdownDelayMs?: number
   }
-  const shutdownDelayMs =
-    merged.shutdownDelayMs ?? merged.propagationDelayMs + merged.propagationJitterMs + 500
+  const shutdownDelayMs = merged.shutdownDelayMs ?? 0
   const options: RolloutOptions = { ...merged, ...scenarioFor(given), shutdownDelayMs }
   const whole = (name: keyof RolloutOptions, min: number, max: number) => {
     const value = options[name] as number
@@ -106,6 +110,7 @@ export function resolveOptions(given: Given): RolloutOptions {
   whole('propagationDelayMs', 0, 60_000)
   whole('propagationJitterMs', 0, 60_000)
   whole('shutdownDelayMs', 0, 120_000)
+  if (options.shutdownQuietMs !== undefined) whole('shutdownQuietMs', 0, 600_000)
   whole('minReadyMs', 0, 120_000)
   whole('preStopMs', 0, 120_000)
   whole('terminationGracePeriodMs', 1, 600_000)

@@ -88,6 +88,7 @@ function report(
       propagationDelayMs: options.propagationDelayMs,
       propagationJitterMs: options.propagationJitterMs,
       shutdownDelayMs: options.unprepared ? 0 : options.shutdownDelayMs,
+      ...(options.shutdownQuietMs === undefined ? {} : { shutdownQuietMs: options.shutdownQuietMs }),
       minReadyMs: options.minReadyMs,
       preStopMs: options.preStopMs,
       terminationGracePeriodMs: options.terminationGracePeriodMs,

@@ -52,3 +52,20 @@ test('a selector switch swaps the endpoint set in one propagated update', async 
   )
   assert.equal(events.events.filter((e) => e.type === 'selector-switched').length, 1)
 })
+
+test('changes reach the balancer in the order they were made, whatever the jitter of each', async (t) => {
+  const balancer = new ServiceBalancer()
+  const events = new EventLog(startClock())
+  // Jitter nearly as large as the delay: independent per change, it would reorder most of these.
+  const endpoints = new EndpointsController(balancer, { delayMs: 100, jitterMs: 90 }, events)
+  t.after(() => endpoints.stop())
+  endpoints.selectInitially({ app: 'catalog' })
+  const names = Array.from({ length: 20 }, (_, i) => `catalog-v1-${String(i).padStart(2, '0')}`)
+  for (const name of names) {
+    endpoints.watch(fakePod(name, { labels: { app: 'catalog' } }))
+    await sleep(2)
+  }
+  await sleep(300)
+  const added = events.events.filter((e) => e.type === 'endpoint-added').map((e) => e.pod)
+  assert.deepEqual(added, names, 'no update overtook an earlier one')
+})

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { EventLog, freePort, Pod, type PodSpec, startClock } from '@zdd/rollout'
 
-const CATALOG = fileURLToPath(import.meta.resolve('@zdd/catalog/main'))
+// The repository's built catalog, run as the pod's process (by path: a package never depends on a service).
+const CATALOG = fileURLToPath(new URL('../../../services/catalog/dist/main.js', import.meta.url))
 const probe = { periodMs: 50, timeoutMs: 500, successThreshold: 1 }
 
 async function startPod(

@@ -27,7 +27,7 @@ test('run options: defaults filled, bad values rejected with the option name', (
   const service = { name: 'catalog', entry: '/dev/null', path: '/' }
   const options = resolveOptions({ service })
   assert.equal(options.replicas, 3)
-  assert.equal(options.shutdownDelayMs, options.propagationDelayMs + options.propagationJitterMs + 500)
+  assert.equal(options.shutdownDelayMs, 0, "the lifecycle's default: the adaptive drain alone")
   assert.throws(() => resolveOptions({ service, replicas: 0 }), /replicas/)
   assert.throws(
     () => resolveOptions({ service, propagationDelayMs: 100, propagationJitterMs: 200 }),

@@ -1,9 +1,9 @@
 import type { RequestFlags } from '@zdd/flags'
 import { signedIdentity, useFlags } from '@zdd/flags'
 import { compileTrust, type ServiceDefinition } from '@zdd/lifecycle'
+import { DEMO_ROUTE_TABLE, loadRouteTable } from '@zdd/routes'
 import type { FastifyRequest } from 'fastify'
 import { checkGatewayConfig, GatewayEnv } from './config.ts'
-import { DEMO_ROUTE_TABLE } from './defaults.ts'
 import { createGatewayMetrics } from './metrics.ts'
 import { pageRoutes } from './page/routes.ts'
 import { HeldBytes } from './proxy/body.ts'
@@ -11,7 +11,6 @@ import { proxyRoutes } from './proxy/route.ts'
 import { UpstreamPool } from './proxy/upstreams.ts'
 import { gatewayReplies } from './replies.ts'
 import type { Cohort } from './routes/decide.ts'
-import { loadRouteTable } from './routes/load.ts'
 import { ShadowMirror } from './shadow/mirror.ts'
 
 /** Never used at the edge in practice: signedIdentity always names a user (a new one when needed). */
@@ -128,7 +127,4 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
   },
 }
 
-export { DEMO_ROUTE_TABLE, DEMO_TOPOLOGY, LOCAL_DEMO_ENV } from './defaults.ts'
-export { type ResolvedTable, resolveRouteTable } from './routes/load.ts'
-export type { RouteTable } from './routes/schema.ts'
 export { GatewayEnv }

@@ -2,11 +2,6 @@ import createError from '@fastify/error'
 
 // One registry for the gateway: every error a user or an operator can meet, with a code and what to do.
 
-export const InvalidRouteTableError = createError(
-  'ZDD_GATEWAY_INVALID_ROUTE_TABLE',
-  'Invalid route table from %s; fix these entries and restart:\n%s',
-)
-
 export const InvalidGatewayConfigError = createError(
   'ZDD_GATEWAY_INVALID_CONFIG',
   'Invalid gateway configuration; fix these variables and restart:\n%s',

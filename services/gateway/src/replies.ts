@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
+import type { ResolvedTable } from '@zdd/routes'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { InternalGatewayError, RouteNotFoundError } from './errors.ts'
-import type { ResolvedTable } from './routes/load.ts'
 
 /**
  * Every error the gateway answers itself is `{statusCode, code, error, message}` JSON: client errors as

@@ -44,20 +44,35 @@ test('timeouts must nest: headers ≤ upstream total < REQUEST_TIMEOUT_MS', () =
     GATEWAY_UPSTREAM_TIMEOUT_MS: '8000',
   })
   assert.throws(() => checkGatewayConfig(config), /GATEWAY_HEADERS_TIMEOUT_MS \(got 9000\): must not exceed/)
-  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
-  const result = spawnSync(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      MANAGEMENT_PORT: '0',
-      GATEWAY_UPSTREAM_TIMEOUT_MS: '20000',
-    },
-    encoding: 'utf8',
-    timeout: 20_000,
-  })
+  const result = startGateway({ GATEWAY_UPSTREAM_TIMEOUT_MS: '20000' })
   assert.equal(result.status, 1)
   assert.match(
     result.stderr,
     /^gateway: ZDD_GATEWAY_INVALID_CONFIG: .*\n {2}- GATEWAY_UPSTREAM_TIMEOUT_MS \(got 20000\): must be below REQUEST_TIMEOUT_MS \(10000\)/m,
   )
 })
+
+test('a bad route table exits 1 with ZDD_GATEWAY_INVALID_ROUTE_TABLE (its checks: @zdd/routes)', () => {
+  const result = startGateway({
+    GATEWAY_ROUTES: JSON.stringify({
+      upstreams: { a: 'http://127.0.0.1:1' },
+      routes: [{ name: 'a', prefix: '/a', upstream: 'missing' }],
+    }),
+  })
+  assert.equal(result.status, 1)
+  assert.match(result.stderr, /ZDD_GATEWAY_INVALID_ROUTE_TABLE: Invalid route table from GATEWAY_ROUTES/)
+  assert.match(
+    result.stderr,
+    /routes\[0\] "a" upstream \(got "missing"\): no such upstream; known upstreams: a/,
+  )
+})
+
+/** The gateway's real entry, as a process: what an operator sees when the configuration is refused. */
+function startGateway(env: Record<string, string>) {
+  const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+  return spawnSync(process.execPath, [main], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', MANAGEMENT_PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  })
+}

@@ -5,10 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { readFlagsFile } from '@zdd/flags'
 import { loadConfig } from '@zdd/lifecycle'
-import { AdminClient } from './admin.ts'
+import { AdminClient, healthy, seedFlags } from '@zdd/unleash-tools'
 import { NotHealthyError } from './errors.ts'
-import { healthy } from './local/server.ts'
-import { seedFlags } from './seed.ts'
 import { SeedEnv } from './seed-env.ts'
 
 const log = (fields: object, msg: string) =>

@@ -4,8 +4,6 @@
 // without a SIGTERM handler keeps running, which is what these tests rely on.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
-import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { basename } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -105,37 +103,7 @@ export function procExe(pid: number): string {
   return basename(readlinkSync(`/proc/${pid}/exe`))
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-export interface HttpAnswer {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-/** One request on a fresh connection (no keep-alive pool that could hold the server open). */
-export function get(port: number, path: string, timeoutMs = 2000): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk) => {
-        body += chunk
-      })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-      res.on('error', reject)
-    })
-    req.on('timeout', () => req.destroy(new Error(`GET ${path} on :${port} timed out`)))
-    req.on('error', reject)
-    req.end()
-  })
-}
+export { freePort, get, type HttpAnswer } from '@zdd/test-support'
 
 /** Polls `check` until it returns a value, or fails after `timeoutMs` (or once `stop` says so). */
 export async function waitFor<T>(

@@ -2,7 +2,7 @@
 // refuse, upstreams naming Services the overlay does not have, paths the backends do not serve, flags the
 // gateway's flags file lacks. Each renders fine; the first exits at boot, the others answer errors (or the
 // default variant) to every user.
-import { type ResolvedTable, resolveRouteTable } from '@zdd/gateway'
+import { type ResolvedTable, resolveRouteTable } from '@zdd/routes'
 import { containerConfig } from './env.ts'
 import { mountedFile } from './files.ts'
 import { flagsSource } from './flags.ts'

@@ -52,15 +52,19 @@ export const MANAGEMENT_ROUTES: ReadonlySet<string> = (() => {
 })()
 
 /**
- * The config variables each server listens on, from `<server>.listen({ port: config.VAR ...` in service.ts:
- * the management server (probes, metrics) and the traffic server.
+ * The config variables each server listens on, from `<server>.listen({ port: config.VAR ...` in service.ts
+ * (the traffic server) and attach.ts (the management server).
  */
 export const LISTEN_PORT_VARS: Readonly<{ management: string; traffic: string }> = (() => {
-  const source = readFileSync(`${LIFECYCLE_SRC}service.ts`, 'utf8')
+  const source = ['service.ts', 'attach.ts']
+    .map((file) => readFileSync(`${LIFECYCLE_SRC}${file}`, 'utf8'))
+    .join('\n')
   const portVar = (server: string) => {
     const match = new RegExp(`\\b${server}\\.listen\\(\\{\\s*port:\\s*\\w+\\.(\\w+)`).exec(source)
     if (!match)
-      throw new Error(`no ${server}.listen({ port: <config>.VAR }) found in ${LIFECYCLE_SRC}service.ts`)
+      throw new Error(
+        `no ${server}.listen({ port: <config>.VAR }) found in ${LIFECYCLE_SRC}service.ts or attach.ts`,
+      )
     const variable = match[1]!
     if (!(variable in LifecycleEnv.properties))
       throw new Error(`${server} listens on ${variable}, not a LifecycleEnv variable`)

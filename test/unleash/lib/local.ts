@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { AdminClient, type LocalState, readState } from '@zdd/unleash'
+import { AdminClient, type LocalState, readState } from '@zdd/unleash-tools'
 import { type CliRun, runCli } from '../../helpers/cli.ts'
 
 /** Ports below Linux's ephemeral range (32768-60999), so no client socket of another test holds them. */

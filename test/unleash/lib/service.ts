@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import type { TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DEMO_FLAGS_FILE } from '@zdd/flags'
-import { LOCAL_DEMO_ENV } from '@zdd/gateway'
+import { LOCAL_DEMO_ENV } from '@zdd/routes'
 import type { LogLine } from './logs.ts'
 
 export interface ServiceProcess {

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import {
   DEMO_FLAGS_FILE,
   readFlagsFile,
@@ -8,17 +7,7 @@ import {
   writeFlagsFile,
 } from '@zdd/flags'
 import type { AppStack, FlagChange } from '@zdd/rollout'
-
-const ENTRIES = {
-  catalog: '@zdd/catalog/main',
-  gateway: '@zdd/gateway/main',
-  recommendations: '@zdd/recommendations/main',
-} as const
-
-/** The built entry point (dist/main.js) of a service of the workspace. */
-export function serviceEntry(service: keyof typeof ENTRIES): string {
-  return fileURLToPath(import.meta.resolve(ENTRIES[service]))
-}
+import { serviceEntry } from '../paths.ts'
 
 /** Edits a flags file with @zdd/flags itself (what the services read), in one atomic write. */
 export function editFlags(path: string, changes: readonly FlagChange[]): void {

@@ -64,8 +64,15 @@ export const COMMON_FLAGS: FlagSpec = {
   },
   'shutdown-delay-ms': {
     type: 'string',
-    description: 'SHUTDOWN_DELAY_MS of the pods',
-    default: 'delay + jitter + 500',
+    description:
+      'SHUTDOWN_DELAY_MS of the pods: the least drain (the adaptive drain then waits until arrivals stop)',
+    default: "0, the lifecycle's default",
+  },
+  'shutdown-quiet-ms': {
+    type: 'string',
+    description:
+      'SHUTDOWN_QUIET_MS of the pods: serve until no new connection for this long; 0 = the fixed drain',
+    default: "1000, the lifecycle's default",
   },
   'latency-ms': {
     type: 'string',

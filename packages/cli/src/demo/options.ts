@@ -7,7 +7,8 @@ import {
 } from '@zdd/rollout'
 import { intFlag } from '../args.ts'
 import { UsageError } from '../errors.ts'
-import { appStack, serviceEntry } from './app-stack.ts'
+import { serviceEntry } from '../paths.ts'
+import { appStack } from './app-stack.ts'
 import { GATEWAY_STRATEGIES, ownersOf, type StrategyName } from './flags.ts'
 import {
   choiceFlag,
@@ -104,6 +105,10 @@ export function optionsFrom(strategy: StrategyName, flags: Flags): DemoOptions {
       flags['shutdown-delay-ms'] === undefined
         ? undefined
         : intFlag(flags, 'shutdown-delay-ms', 0, 0, 120_000),
+    shutdownQuietMs:
+      flags['shutdown-quiet-ms'] === undefined
+        ? undefined
+        : intFlag(flags, 'shutdown-quiet-ms', 1000, 0, 600_000),
     minReadyMs: intFlag(flags, 'min-ready-ms', 0, 0, 120_000),
     warmupMs: intFlag(flags, 'warmup-ms', 1500, 0, 600_000),
     tailMs: intFlag(flags, 'tail-ms', 1500, 0, 600_000),

@@ -1,24 +1,23 @@
 import { randomBytes } from 'node:crypto'
-import { DEMO_ROUTE_TABLE, LOCAL_DEMO_ENV } from '@zdd/gateway'
+import { DEMO_ROUTE_TABLE, LOCAL_DEMO_ENV } from '@zdd/routes'
+import { serviceEntry } from '../paths.ts'
 import type { ProcessSpec } from './process.ts'
-
-const entry = (specifier: string) => new URL(import.meta.resolve(specifier)).pathname
 
 /** Offsets from the base port, in start order after the gateway; management ports are base + 6000 + offset. */
 const MEMBERS = [
-  { name: 'catalog', offset: 1, entry: '@zdd/catalog/main', env: { APP_VERSION: 'v1' }, label: 'v1' },
-  { name: 'catalog-canary', offset: 2, entry: '@zdd/catalog/main', env: { APP_VERSION: 'v2' }, label: 'v2' },
+  { name: 'catalog', offset: 1, service: 'catalog', env: { APP_VERSION: 'v1' }, label: 'v1' },
+  { name: 'catalog-canary', offset: 2, service: 'catalog', env: { APP_VERSION: 'v2' }, label: 'v2' },
   {
     name: 'recommendations-a',
     offset: 3,
-    entry: '@zdd/recommendations/main',
+    service: 'recommendations',
     env: { APP_VERSION: 'a', RECOMMENDATIONS_ALGORITHM: 'popular' },
     label: 'popular',
   },
   {
     name: 'recommendations-b',
     offset: 4,
-    entry: '@zdd/recommendations/main',
+    service: 'recommendations',
     env: { APP_VERSION: 'b', RECOMMENDATIONS_ALGORITHM: 'personalized' },
     label: 'personalized',
   },
@@ -39,7 +38,7 @@ export function localStack(base: number, shared: Record<string, string>): Stack 
   const backends = MEMBERS.map((member) => ({
     name: member.name,
     label: member.label,
-    entry: entry(member.entry),
+    entry: serviceEntry(member.service),
     port: base + member.offset,
     managementPort: base + MANAGEMENT_OFFSET + member.offset,
     env: { ...shared, ...member.env },
@@ -49,7 +48,7 @@ export function localStack(base: number, shared: Record<string, string>): Stack 
   return {
     gateway: {
       name: 'gateway',
-      entry: entry('@zdd/gateway/main'),
+      entry: serviceEntry('gateway'),
       port: base,
       managementPort: base + MANAGEMENT_OFFSET,
       env: {

@@ -9,10 +9,10 @@ import {
   type LocalUnleash,
   upLocalUnleash,
   wipeLocalUnleash,
-} from '@zdd/unleash'
+} from '@zdd/unleash-tools'
 import { type FlagSpec, intFlag, parseFlags, usage } from '../args.ts'
 import { formatFlags } from '../commands/flags-file.ts'
-import { localFlagsFile } from '../paths.ts'
+import { localFlagsFile, serviceEntry } from '../paths.ts'
 import { localServer, shortPath, unleashDir } from './local.ts'
 
 const UP: FlagSpec = {
@@ -56,6 +56,7 @@ async function up(options: Record<string, string | boolean | undefined>): Promis
   const started = performance.now()
   const server = await upLocalUnleash({
     dir,
+    serverEntry: serviceEntry('unleash'),
     // Unset: the port it had last time (kept in its state file), else the default.
     ...(options.port === undefined ? {} : { port: intFlag(options, 'port', DEFAULT_PORT, 1024, 65_535) }),
     fresh: options.fresh === true,

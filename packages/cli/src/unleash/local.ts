@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { AdminClient, type LocalState, runningLocalUnleash, stateFile } from '@zdd/unleash'
+import { AdminClient, type LocalState, runningLocalUnleash, stateFile } from '@zdd/unleash-tools'
 import { stateDir } from '../paths.ts'
 
 /** The local Unleash's one folder (`zdd flags up`): database, log, state file with ports and tokens. */

@@ -1,5 +1,5 @@
 import { DEMO_FLAGS_FILE, type FlagSummary, readFlagsFile, summarize } from '@zdd/flags'
-import { type AdminClient, describeServer, editFlag, exportFlags, seedFlags } from '@zdd/unleash'
+import { type AdminClient, describeServer, editFlag, exportFlags, seedFlags } from '@zdd/unleash-tools'
 import type { FlagChange } from '../commands/flag-change.ts'
 import { formatFlags } from '../commands/flags-file.ts'
 

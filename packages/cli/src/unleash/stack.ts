@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { writeFlagsFile } from '@zdd/flags'
-import { errors, exportFlags, loginOf } from '@zdd/unleash'
+import { errors, exportFlags, loginOf } from '@zdd/unleash-tools'
 import { ensureFlagsFile } from '../commands/flags-file.ts'
 import { localServer, shortPath, unleashDir } from './local.ts'
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { waitFor } from '@zdd/test-support'
 import { request } from '../helpers/http.ts'
 import { E2E, startFixture } from '../helpers/process.ts'
-import { waitFor } from '../helpers/wait.ts'
 
 test('not ready until the registered start-up check resolves', E2E, async (t) => {
   const service = await startFixture(t, { FIXTURE_STARTUP_CHECK_MS: '1000' }, { ready: false })

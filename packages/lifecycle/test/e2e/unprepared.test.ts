@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { type TestContext, test } from 'node:test'
+import { waitFor } from '@zdd/test-support'
 import { tryConnect } from '../helpers/http.ts'
 import { E2E, startFixture } from '../helpers/process.ts'
-import { waitFor } from '../helpers/wait.ts'
 
 const DELAY_MS = 5000
 

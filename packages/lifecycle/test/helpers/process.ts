@@ -3,9 +3,8 @@ import { EventEmitter, once } from 'node:events'
 import { createInterface } from 'node:readline'
 import type { TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { freePorts, waitFor } from '@zdd/test-support'
 import { request } from './http.ts'
-import { freePorts } from './ports.ts'
-import { waitFor } from './wait.ts'
 
 /** Options for every process test: a child that hangs fails its test instead of stalling the whole run. */
 export const E2E = { timeout: 30_000 }

@@ -60,7 +60,7 @@ export function clusterChecks(run: ClusterRun, options: VerifyOptions): CheckRes
               : 'requests were cut on open connections, or answered 5xx, while pods were replaced.',
           fix:
             refused.length > 0
-              ? 'keep serving after SIGTERM for longer than the endpoint propagation (with @zdd/lifecycle: SHUTDOWN_DELAY_MS; or a preStop sleep), then close the listener; on a busy cluster measure the propagation, it grows with load'
+              ? 'keep serving after SIGTERM for longer than the endpoint propagation (with @zdd/lifecycle: the adaptive drain, SHUTDOWN_QUIET_MS > 0, or SHUTDOWN_DELAY_MS; or a preStop sleep), then close the listener; on a busy cluster measure the propagation, it grows with load'
               : 'answer with Connection: close while draining, close connections only when idle, and exit only after requests in flight finish',
         }
   const rest: CheckResult[] = [

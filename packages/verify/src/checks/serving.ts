@@ -134,7 +134,7 @@ export function drainCheck(run: MainRun, options: VerifyOptions): CheckResult {
       status: 'fail',
       figure: `${figure}: ${kinds(lost)}`,
       reason: `new connections were refused ${firstRefused.at - signalAt} ms after the signal, while routers still sent them for ${options.propagation} s after the deletion.`,
-      fix: `keep the listener open and serving for at least the propagation window after the signal (with @zdd/lifecycle: SHUTDOWN_DELAY_MS ≥ ${options.propagation * 1000}; or a preStop sleep), then close it`,
+      fix: `keep the listener open and serving for at least the propagation window after the signal (with @zdd/lifecycle: its default adaptive drain, SHUTDOWN_QUIET_MS > 0, or SHUTDOWN_DELAY_MS ≥ ${options.propagation * 1000}; or a preStop sleep), then close it`,
     }
   if (cut.length > 0)
     return {

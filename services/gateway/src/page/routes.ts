@@ -1,7 +1,7 @@
 import type { FlagSummary } from '@zdd/flags'
+import type { ResolvedTable } from '@zdd/routes'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type Cohort, decide } from '../routes/decide.ts'
-import type { ResolvedTable } from '../routes/load.ts'
 import { PAGE_CSP, PAGE_HTML } from './html.ts'
 
 export interface PageOptions {

@@ -1,4 +1,4 @@
-import type { ResolvedRoute } from './load.ts'
+import type { ResolvedRoute } from '@zdd/routes'
 
 export type Track = 'stable' | 'canary'
 

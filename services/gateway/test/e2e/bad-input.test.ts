@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePorts } from '@zdd/test-support'
 import { flagsFile } from '../helpers/flags.ts'
 import { E2E, metricValue, startGateway } from '../helpers/gateway.ts'
 import { assertCleanError, send } from '../helpers/http.ts'
-import { freePorts } from '../helpers/ports.ts'
 import { sendJson, startUpstream } from '../helpers/upstream.ts'
 
 test('bad input and failing upstreams get JSON errors with codes; nothing crashes', E2E, async (t) => {

@@ -4,8 +4,8 @@ import { createInterface } from 'node:readline'
 import type { TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import type { RouteTable } from '../../src/routes/schema.ts'
-import { freePorts } from './ports.ts'
+import type { RouteTable } from '@zdd/routes'
+import { freePorts } from '@zdd/test-support'
 
 /** Options for every process test: a child that hangs fails its test instead of stalling the run. */
 export const E2E = { timeout: 60_000 }

@@ -1,10 +1,7 @@
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http'
+import type { OutgoingHttpHeaders } from 'node:http'
+import { type HttpAnswer, request } from '@zdd/test-support'
 
-export interface Answer {
-  status: number
-  headers: IncomingHttpHeaders
-  body: string
-}
+export type Answer = HttpAnswer
 
 /**
  * One request on its own connection with exactly these headers and this path (node:http, no agent): fetch
@@ -15,22 +12,7 @@ export function send(
   path: string,
   opts: { method?: string; headers?: OutgoingHttpHeaders; body?: string | Buffer } = {},
 ): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers, agent: false },
-      (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => {
-          body += chunk
-        })
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-        res.on('error', reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(opts.body)
-  })
+  return request(port, path, opts.method ?? 'GET', { headers: opts.headers ?? {}, body: opts.body })
 }
 
 /** Error bodies are for clients: the documented fields, never a stack trace or a source path. */

@@ -39,6 +39,8 @@ export function loginOf(state: LocalState): Login {
 export interface UpOptions {
   /** The one folder holding everything (e.g. .zdd/unleash); `fresh` wipes it first. */
   dir: string
+  /** The server entry to run: @zdd/unleash's dist/main.js (this package does not depend on the server). */
+  serverEntry: string
   port?: number
   fresh?: boolean
   /** How long Unleash may take to answer /health (the first start migrates an empty database). */
@@ -76,7 +78,7 @@ export async function upLocalUnleash(options: UpOptions): Promise<LocalUnleash> 
   if (options.fresh) await wipeLocalUnleash(dir)
   mkdirSync(dir, { recursive: true, mode: 0o755 })
   const previous = readState(dir)
-  if (previous && isServer(previous.pid) && previous.port !== port) {
+  if (previous && isServer(previous.pid, previous.serverEntry) && previous.port !== port) {
     throw new AlreadyRunningError(previous.url)
   }
   const pg = await ensureCluster(dir, previous?.postgres, log)
@@ -93,18 +95,21 @@ export async function upLocalUnleash(options: UpOptions): Promise<LocalUnleash> 
     ...(previous?.defaultAdminPassword ? { defaultAdminPassword: true } : {}),
     sessionSecret: previous?.sessionSecret ?? newSecret(32),
     postgres: { dir: pg.cluster.dir, port: pg.port },
-    ...(previous?.pid ? { pid: previous.pid, startedAt: previous.startedAt } : {}),
+    ...(previous?.pid
+      ? { pid: previous.pid, startedAt: previous.startedAt, serverEntry: previous.serverEntry }
+      : {}),
   }
   // Written before Unleash starts, so that `flags down` finds Postgres even if the rest fails.
   writeState(dir, state)
 
   const logFile = unleashLog(dir)
-  const reused = isServer(state.pid) && (await healthy(url))
+  const reused = isServer(state.pid, state.serverEntry) && (await healthy(url))
   let unleashMs = 0
   if (!reused) {
-    if (state.pid !== undefined) await stopServer(state.pid)
+    if (state.pid !== undefined) await stopServer(state.pid, state.serverEntry)
     if (!(await portFree(port))) throw new PortInUseError(port)
     const server = spawnServer({
+      entry: options.serverEntry,
       port,
       databaseUrl: `postgres://postgres@127.0.0.1:${pg.port}/postgres`,
       adminToken: state.adminToken,
@@ -113,7 +118,12 @@ export async function upLocalUnleash(options: UpOptions): Promise<LocalUnleash> 
       logFile,
       compileCache: join(dir, 'compile-cache'),
     })
-    state = { ...state, pid: server.pid, startedAt: new Date().toISOString() }
+    state = {
+      ...state,
+      pid: server.pid,
+      startedAt: new Date().toISOString(),
+      serverEntry: options.serverEntry,
+    }
     writeState(dir, state)
     log(`unleash: starting on ${url} (pid ${server.pid}, log ${logFile})`)
     unleashMs = await waitHealthy(url, server.exited, logFile, options.timeoutMs ?? 90_000)

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { DEMO_ROUTE_TABLE, DEMO_TOPOLOGY } from '../../src/defaults.ts'
-import { loadRouteTable, resolveRouteTable } from '../../src/routes/load.ts'
-import type { RouteTable } from '../../src/routes/schema.ts'
+import { DEMO_ROUTE_TABLE, DEMO_TOPOLOGY } from '../src/demo.ts'
+import { loadRouteTable, resolveRouteTable } from '../src/load.ts'
+import type { RouteTable } from '../src/schema.ts'
 
 const rejects = (input: unknown, ...patterns: RegExp[]) =>
   assert.throws(
@@ -112,25 +110,5 @@ test('GATEWAY_ROUTES or GATEWAY_ROUTES_FILE, never both; unreadable or non-JSON 
   assert.throws(
     () => loadRouteTable({ file: join(dir, 'missing.json') }, DEMO_ROUTE_TABLE),
     /cannot read the file/,
-  )
-})
-
-test('a bad route table exits 1 with ZDD_GATEWAY_INVALID_ROUTE_TABLE', () => {
-  const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
-  const result = spawnSync(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      MANAGEMENT_PORT: '0',
-      GATEWAY_ROUTES: JSON.stringify(table([{ name: 'a', prefix: '/a', upstream: 'missing' }])),
-    },
-    encoding: 'utf8',
-    timeout: 20_000,
-  })
-  assert.equal(result.status, 1)
-  assert.match(result.stderr, /ZDD_GATEWAY_INVALID_ROUTE_TABLE: Invalid route table from GATEWAY_ROUTES/)
-  assert.match(
-    result.stderr,
-    /routes\[0\] "a" upstream \(got "missing"\): no such upstream; known upstreams: a/,
   )
 })

@@ -2,13 +2,18 @@ import { spawn } from 'node:child_process'
 import { closeSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import { StartFailedError } from '../errors.ts'
 
-/** This package's server entry (dist/main.js): unleash-server's start(), configured from the environment. */
-export const SERVER_ENTRY = fileURLToPath(new URL('../main.js', import.meta.url))
+/**
+ * The server entry runs unleash-server's start(), configured from the environment: @zdd/unleash's
+ * dist/main.js, which the caller names (this package does not depend on the server). States written before
+ * the entry was recorded ran it from there too.
+ */
+export const LEGACY_SERVER_ENTRY = '/unleash/dist/main.js'
 
 export interface ServerSpec {
+  /** The server entry to run with node (see LEGACY_SERVER_ENTRY). */
+  entry: string
   port: number
   databaseUrl: string
   adminToken: string
@@ -21,7 +26,7 @@ export interface ServerSpec {
 }
 
 /** Unleash's own environment variables; nothing else of the caller's environment leaks in. */
-export function serverEnv(spec: Omit<ServerSpec, 'logFile'>): Record<string, string> {
+export function serverEnv(spec: Omit<ServerSpec, 'logFile' | 'entry'>): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -47,7 +52,7 @@ export function serverEnv(spec: Omit<ServerSpec, 'logFile'>): Record<string, str
 /** Starts Unleash detached from the caller (it outlives the CLI), logging to a file; resolves its pid. */
 export function spawnServer(spec: ServerSpec): { pid: number; exited: Promise<number | null> } {
   const out = openSync(spec.logFile, 'a')
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [spec.entry], {
     detached: true,
     stdio: ['ignore', out, out],
     env: serverEnv(spec),
@@ -100,8 +105,8 @@ export function tail(file: string, lines = 8): string {
   }
 }
 
-/** Whether `pid` is alive and is this package's server (not a process that reused the pid). */
-export function isServer(pid: number | undefined): pid is number {
+/** Whether `pid` is alive and runs `entry` (not a process that reused the pid). */
+export function isServer(pid: number | undefined, entry = LEGACY_SERVER_ENTRY): pid is number {
   if (pid === undefined) return false
   try {
     process.kill(pid, 0)
@@ -109,18 +114,18 @@ export function isServer(pid: number | undefined): pid is number {
     return false
   }
   try {
-    return readFileSync(join('/proc', String(pid), 'cmdline'), 'utf8').includes(SERVER_ENTRY)
+    return readFileSync(join('/proc', String(pid), 'cmdline'), 'utf8').includes(entry)
   } catch {
     return true // no /proc (macOS): the pid is alive, trust the state file
   }
 }
 
 /** SIGTERM (Unleash shuts down gracefully), SIGKILL after `graceMs`; resolves once the process is gone. */
-export async function stopServer(pid: number, graceMs = 10_000): Promise<void> {
-  if (!isServer(pid)) return
+export async function stopServer(pid: number, entry?: string, graceMs = 10_000): Promise<void> {
+  if (!isServer(pid, entry)) return
   process.kill(pid, 'SIGTERM')
   const deadline = performance.now() + graceMs
-  while (isServer(pid)) {
+  while (isServer(pid, entry)) {
     if (performance.now() > deadline) {
       process.kill(pid, 'SIGKILL')
       await sleep(100)

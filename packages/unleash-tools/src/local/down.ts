@@ -15,8 +15,8 @@ export interface DownResult {
 export async function downLocalUnleash(dir: string): Promise<DownResult> {
   const state = readState(dir)
   const result: DownResult = { unleash: false, postgres: false }
-  if (state?.pid !== undefined && isServer(state.pid)) {
-    await stopServer(state.pid)
+  if (state?.pid !== undefined && isServer(state.pid, state.serverEntry)) {
+    await stopServer(state.pid, state.serverEntry)
     result.unleash = true
   }
   const cluster = { dir: state?.postgres.dir ?? join(dir, 'postgres') }
@@ -25,7 +25,7 @@ export async function downLocalUnleash(dir: string): Promise<DownResult> {
     result.postgres = true
   }
   if (state) {
-    const { pid: _pid, startedAt: _started, ...stopped } = state
+    const { pid: _pid, startedAt: _started, serverEntry: _entry, ...stopped } = state
     writeState(dir, stopped)
   }
   return result
@@ -43,6 +43,6 @@ export async function wipeLocalUnleash(dir: string): Promise<void> {
 /** The state of the local Unleash when it runs and answers /health; undefined otherwise. */
 export async function runningLocalUnleash(dir: string): Promise<LocalState | undefined> {
   const state = readState(dir)
-  if (!state || !isServer(state.pid) || !(await healthy(state.url))) return undefined
+  if (!state || !isServer(state.pid, state.serverEntry) || !(await healthy(state.url))) return undefined
   return state
 }

@@ -29,6 +29,8 @@ export interface LocalState {
   }
   /** The running Unleash process; absent once stopped. */
   pid?: number
+  /** The server entry it runs (absent in states written before it was recorded). */
+  serverEntry?: string
   startedAt?: string
 }
 

@@ -1,5 +1,5 @@
 import { FLAG } from '@zdd/flags'
-import type { RouteTable } from './routes/schema.ts'
+import type { RouteTable } from './schema.ts'
 
 /**
  * Ports of the local demo (`zdd up`): traffic ports 30xx, management ports 90xx. One constant, so the CLI

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { Value } from '@sinclair/typebox/value'
-import { InvalidRouteTableError } from '../errors.ts'
+import { InvalidRouteTableError } from './errors.ts'
 import { type HttpMethod, type RouteEntry, RouteTable } from './schema.ts'
 
 /** A route table entry with its defaults applied and every upstream name checked against `upstreams`. */

@@ -6,7 +6,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { clusterPid, ensureCluster, findPostgres, stopCluster } from '@zdd/unleash'
+import { clusterPid, ensureCluster, findPostgres, stopCluster } from '@zdd/unleash-tools'
 
 const system = await findPostgres({ PATH: process.env.PATH ?? '' }).catch(() => undefined)
 

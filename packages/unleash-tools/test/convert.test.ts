@@ -11,7 +11,7 @@ import {
   serverRoot,
   serverVariants,
   strategyBody,
-} from '@zdd/unleash'
+} from '@zdd/unleash-tools'
 
 test('serverVariants: equal weights stay variable; others are fixed but the last, so Unleash keeps them', () => {
   const v = (name: string, weight: number) => ({ name, weight, weightType: 'variable', stickiness: 'userId' })
