@@ -11,6 +11,8 @@ export interface CellTotals {
   p99Ms: number[]
   exitCodes: Map<string, number>
   sigkills: number
+  /** Connections the Service reset because it had no endpoint at all at that moment. */
+  noEndpoint: number
 }
 
 export function totals(cell: ShutdownCell): CellTotals {
@@ -24,11 +26,13 @@ export function totals(cell: ShutdownCell): CellTotals {
     p99Ms: [],
     exitCodes: new Map(),
     sigkills: 0,
+    noEndpoint: 0,
   }
   for (const run of cell.rollouts) {
     if (run.error) t.errors.push(run.error)
     else t.p99Ms.push(run.p99Ms)
     t.requests += run.total
+    t.noEndpoint += run.balancer?.noEndpoint ?? 0
     for (const kind of LOSS_KINDS) {
       t.kinds[kind] += run.lost[kind]
       t.lost += run.lost[kind]

@@ -93,7 +93,8 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
     'Lost requests are counted by kind: **refused** (the pod refused the connection the Service sent it: its listener was closed), ' +
       '**reset** (a connection reset or closed under a request), **timeout** (no answer in time), **5xx** (an answer, but an error). ' +
       "**p99 latency** (median over the rollouts) counts from each request's scheduled send time: seconds mean the machine could not keep up with the rate and requests queued in the client. " +
-      "The harness's Service is a userspace proxy, so a refusal reaches the client as a reset; it is counted as refused from the Service's own count of refused connections.",
+      "The harness's Service is a userspace proxy, so a refusal reaches the client as a reset; it is counted as refused from the Service's own count of refused connections. " +
+      '**no endpoint** counts connections the Service reset because it had no endpoint at all at that moment: a flaw of the model before 2026-12-06, which applied each endpoint change after its own random delay, so that with long propagation a removal could overtake an earlier addition; it now applies them in order, as kube-proxy does. Cells measured before that show it in this column (the 10 s cells were measured again after the fix).',
   )
   for (const rps of rates) {
     out.push(
@@ -142,6 +143,7 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
         'exit codes',
         'SIGKILL',
         'p99 latency',
+        'no endpoint',
         'measured',
       ],
       r.cells.map((c) => {
@@ -158,6 +160,7 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
           exitCodesText(t),
           num(t.sigkills),
           t.p99Ms.length ? `${num(median(t.p99Ms))} ms` : '–',
+          num(t.noEndpoint),
           (c.measuredAt ?? r.machine.at).slice(0, 10),
         ]
       }),
