@@ -10,14 +10,29 @@ const skip = (name: string) =>
   name === 'node_modules' || name === 'dist' || name === '.tools' || name === 'target'
 const files = (pattern: string) => globSync(pattern, { cwd: ROOT, exclude: skip })
 
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+const slug = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-')
+const anchors = (file: string) =>
+  new Set(
+    [...readFileSync(file, 'utf8').matchAll(/^#{1,6}\s+(.+)$/gm)].map(([, heading]) => slug(heading ?? '')),
+  )
+
 test('relative links in Markdown resolve to files in the repository', () => {
   const broken: string[] = []
   for (const file of files('**/*.md')) {
     const text = readFileSync(join(ROOT, file), 'utf8')
     for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (target === undefined || /^(https?:|mailto:|#)/.test(target)) continue
-      const path = target.split('#')[0] as string
-      if (!existsSync(join(ROOT, dirname(file), path))) broken.push(`${file}: ${target}`)
+      const [path, anchor] = target.split('#') as [string, string | undefined]
+      const resolved = join(ROOT, dirname(file), path)
+      if (!existsSync(resolved)) broken.push(`${file}: ${target}`)
+      else if (anchor !== undefined && path.endsWith('.md') && !anchors(resolved).has(anchor))
+        broken.push(`${file}: ${target} (no such heading)`)
     }
   }
   assert.deepEqual(broken, [])
@@ -28,9 +43,12 @@ test('Markdown files named in code exist (a path, or a name the repository holds
   const missing: string[] = []
   for (const file of files('{packages,services,test,bench,scripts,k8s}/**/*.{ts,mjs,yaml,sh}')) {
     const text = readFileSync(join(ROOT, file), 'utf8')
-    for (const [name] of text.matchAll(/[\w./-]*[A-Za-z_]\w*\.md\b/g)) {
-      const base = name.split('/').at(-1) as string
+    for (const [name, anchor] of text.matchAll(/[\w./-]*[A-Za-z_]\w*\.md\b(?:#([\w-]+))?/g)) {
+      const path = name.split('#')[0] as string
+      const base = path.split('/').at(-1) as string
       if (!known.has(base)) missing.push(`${file}: ${name}`)
+      else if (anchor !== undefined && existsSync(join(ROOT, path)) && !anchors(join(ROOT, path)).has(anchor))
+        missing.push(`${file}: ${name} (no such heading)`)
     }
   }
   assert.deepEqual(missing, [])

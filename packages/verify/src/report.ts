@@ -25,8 +25,7 @@ export interface VerifyReport {
   docs: string
 }
 
-export const DOCS =
-  'README.md#why-requests-get-lost-and-what-the-lifecycle-package-does-about-it (the zdd repository)'
+export const DOCS = 'docs/zero-downtime.md (the zdd repository)'
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', 'n/a': 'n/a ' }
 
