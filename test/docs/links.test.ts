@@ -17,10 +17,17 @@ const slug = (heading: string) =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .replace(/\s/g, '-')
-const anchors = (file: string) =>
-  new Set(
-    [...readFileSync(file, 'utf8').matchAll(/^#{1,6}\s+(.+)$/gm)].map(([, heading]) => slug(heading ?? '')),
-  )
+const headings = new Map<string, Set<string>>()
+/** The anchors a Markdown file offers, read once per file. */
+function anchors(file: string): Set<string> {
+  let found = headings.get(file)
+  if (found === undefined) {
+    const text = readFileSync(file, 'utf8')
+    found = new Set([...text.matchAll(/^#{1,6}\s+(.+)$/gm)].map(([, heading]) => slug(heading ?? '')))
+    headings.set(file, found)
+  }
+  return found
+}
 
 test('relative links in Markdown resolve to files in the repository', () => {
   const broken: string[] = []
