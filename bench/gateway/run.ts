@@ -1,3 +1,5 @@
+// Longer than the ~250 lines the style guide asks: one bench, the stack it starts (catalogs, the gateway,
+// the bare proxy, HAProxy), the profiles it takes and the result types the report reads, kept together.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

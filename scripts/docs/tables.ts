@@ -3,6 +3,8 @@
 import { fileURLToPath } from 'node:url'
 import { FlagsEnv } from '../../packages/flags/src/config.ts'
 import { LifecycleEnv } from '../../packages/lifecycle/src/config.ts'
+import { RunSchema } from '../../packages/rollout/src/run/options.ts'
+import { scenarioDefinitions } from '../../packages/rollout/src/scenarios/registry.ts'
 import { flagOf, VerifyOptionsSchema } from '../../packages/verify/src/options.ts'
 import { CatalogEnv } from '../../services/catalog/src/config.ts'
 import { GatewayEnv } from '../../services/gateway/src/config.ts'
@@ -79,6 +81,56 @@ export function verifyOptionsTable(): string {
   ])
 }
 
+/** A demo option's flag, as the CLI derives it (packages/cli/src/demo/flags.ts): `flag`, or kebab-case. */
+const demoFlag = (name: string, field: TSchema & { flag?: unknown }) =>
+  typeof field.flag === 'string' ? field.flag : name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+
+/** A default as it is typed on the command line. */
+function typed(value: unknown): string {
+  if (value === undefined) return '(unset)'
+  if (value === null) return '`none`'
+  if (Array.isArray(value)) return `\`${value.join(',')}\``
+  if (typeof value === 'object') {
+    return `\`${Object.entries(value as object)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(',')}\``
+  }
+  return `\`${String(value)}\``
+}
+
+/** `zdd demo`'s own options of each scenario, from the scenarios' schemas. */
+export function scenarioOptionsTable(): string {
+  return markdownTable([
+    ['scenario', 'flag', 'default', 'meaning'],
+    ...scenarioDefinitions().flatMap((definition) =>
+      Object.entries(definition.options.properties as Record<string, TSchema>).map(([name, field]) => [
+        `\`${definition.kind}\``,
+        `\`--${demoFlag(name, field)}\``,
+        escapeCell(typed(field.default)),
+        escapeCell(`${String(field.description ?? '')}${boundsOf(field)}`),
+      ]),
+    ),
+  ])
+}
+
+/** The options every `zdd demo` run takes, with the scenarios that start from another default. */
+export function runOptionsTable(): string {
+  const definitions = scenarioDefinitions()
+  return markdownTable([
+    ['flag', 'default', 'meaning'],
+    ...Object.entries(RunSchema.properties as Record<string, TSchema>).map(([name, field]) => {
+      const others = definitions
+        .filter((d) => (d.runDefaults as Record<string, unknown> | undefined)?.[name] !== undefined)
+        .map((d) => `${d.kind}: ${typed((d.runDefaults as Record<string, unknown>)[name])}`)
+      return [
+        `\`--${demoFlag(name, field)}\``,
+        escapeCell([typed(field.default), ...others].join('; ')),
+        escapeCell(`${String(field.description ?? '')}${boundsOf(field)}`),
+      ]
+    }),
+  ])
+}
+
 export interface Generated {
   /** README path from the repository's root. */
   file: string
@@ -118,6 +170,8 @@ export const GENERATED: Generated[] = [
       ),
   },
   { file: 'packages/verify/README.md', name: 'options', render: verifyOptionsTable },
+  { file: 'docs/demos.md', name: 'scenario-options', render: scenarioOptionsTable },
+  { file: 'docs/demos.md', name: 'run-options', render: runOptionsTable },
 ]
 
 export const startMarker = (name: string) => `<!-- generated: ${name} (node scripts/docs.ts; do not edit) -->`

@@ -33,7 +33,7 @@ test('usage errors name the flag', async () => {
   assert.match(run.stderr, /--max-surge applies to rolling only/)
   const bad = await runCli(['demo', 'rolling', '--rps', 'fast'])
   assert.equal(bad.code, 2)
-  assert.match(bad.stderr, /--rps must be a whole number from 1 to 5000 \(got "fast"\)/)
+  assert.match(bad.stderr, /--rps must be a whole number from 1 to 20000 \(got "fast"\)/)
   const unknown = await runCli(['demo', 'sideways'])
   assert.equal(unknown.code, 2)
   assert.match(unknown.stderr, /unknown strategy "sideways"; available: rolling, recreate/)

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { delimiter, resolve } from 'node:path'
+import { loadScenarios, scenarioDefinitions } from '@zdd/rollout'
 import { cluster } from './commands/cluster.ts'
 import { demo } from './commands/demo.ts'
 import { flags } from './commands/flags.ts'
@@ -6,24 +8,11 @@ import { up } from './commands/up.ts'
 import { verify } from './commands/verify.ts'
 import { UsageError } from './errors.ts'
 
-const HELP = `zdd — zero-downtime delivery of Fastify services, proven under load
+function help(): string {
+  return `zdd — zero-downtime delivery of Fastify services, proven under load
 
 Commands:
-  demo rolling [options]   roll a 3-replica catalog v1 → v2 under load and count every request
-                           (zdd demo rolling --help for the options)
-  demo recreate [options]  the same with the Recreate strategy: shows the downtime it causes
-  demo blue-green [options]  green next to blue, switch the Service selector, stop blue after a delay
-                           (--preview checks green first, --rollback switches back and stops green)
-  demo canary [options]    replica-ratio canary in steps (--steps 1,2 of --replicas 4), then promotion;
-                           aborts when a step fails more than --max-error-percent
-  demo node-drain [options]  kubectl drain of the busiest node: evictions refused while they would
-                           breach the PodDisruptionBudget (--pdb none --placement packed: the control)
-  demo canary-flags [options]  app-level canary through the gateway: catalog-canary 5 → 25 → 50 → 100 %
-                           of users; aborts (back to 0 %) past --max-error-percent or --max-p99-ms
-  demo ab [options]        recommendations a and b behind the gateway, users split by variant
-  demo shadow [options]    a new version gets mirrored reads; match / mismatch / error counts, samples
-  demo feature-switch [options]  catalog-discount flipped on mid-run; share of the new behaviour over time
-  demo gateway-rolling [options]  roll the gateway itself (--roll catalog: the catalog behind it)
+${demoLines()}
   demo all [options]       every strategy but gateway-rolling in turn, then one comparison table
                            (every demo: --unprepared for the control, --json FILE, --html FILE)
   up [--base-port 3000]    run the local stack (gateway, catalog v1 + canary v2, recommendations a/b)
@@ -39,6 +28,14 @@ Commands:
   help                     this text
 
 Exit codes: 0 ok, 2 usage error, 3 requests were lost, 4 a rollout was aborted (nothing lost).`
+}
+
+/** One line per scenario, from its definition: `zdd demo <kind> --help` has its options. */
+function demoLines(): string {
+  return scenarioDefinitions()
+    .map((d) => `  ${`demo ${d.kind} [options]`.padEnd(24)} ${d.summary}`)
+    .join('\n')
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
@@ -57,14 +54,20 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(`${HELP}\n`)
+      process.stdout.write(`${help()}\n`)
       return command === undefined ? 2 : 0
     default:
       throw new UsageError(`unknown command "${command}"`)
   }
 }
 
+/** Scenarios of the user's own (ZDD_SCENARIO_DIRS: folders of `*.scenario.js|ts` files), beside the built-in ones. */
+async function loadUserScenarios(dirs = process.env.ZDD_SCENARIO_DIRS ?? ''): Promise<void> {
+  for (const dir of dirs.split(delimiter).filter(Boolean)) await loadScenarios(resolve(dir))
+}
+
 try {
+  await loadUserScenarios()
   process.exitCode = await main(process.argv.slice(2))
 } catch (err) {
   if (err instanceof UsageError) {

@@ -103,10 +103,7 @@ export function component(name: ComponentName, l: Layout, bins: Binaries): Compo
       ])
     case 'kube-controller-manager':
       return k8s([
-        `--kubeconfig=${pki('controller-manager.kubeconfig')}`,
-        `--authentication-kubeconfig=${pki('controller-manager.kubeconfig')}`,
-        `--authorization-kubeconfig=${pki('controller-manager.kubeconfig')}`,
-        '--bind-address=127.0.0.1',
+        ...selfAuthenticating(pki('controller-manager.kubeconfig')),
         `--root-ca-file=${pki('ca.crt')}`,
         `--service-account-private-key-file=${pki('sa.key')}`,
         `--cluster-signing-cert-file=${pki('ca.crt')}`,
@@ -120,13 +117,7 @@ export function component(name: ComponentName, l: Layout, bins: Binaries): Compo
         '--leader-elect=false',
       ])
     case 'kube-scheduler':
-      return k8s([
-        `--kubeconfig=${pki('scheduler.kubeconfig')}`,
-        `--authentication-kubeconfig=${pki('scheduler.kubeconfig')}`,
-        `--authorization-kubeconfig=${pki('scheduler.kubeconfig')}`,
-        '--bind-address=127.0.0.1',
-        '--leader-elect=false',
-      ])
+      return k8s([...selfAuthenticating(pki('scheduler.kubeconfig')), '--leader-elect=false'])
     case 'kubelet':
     case 'kubelet-2': {
       const node = nodeOf(name) as NodeSpec
@@ -149,4 +140,14 @@ export function component(name: ComponentName, l: Layout, bins: Binaries): Compo
     case 'coredns':
       return { name, command: bins.dns, args: ['-conf', l.corefile] }
   }
+}
+
+/** A control-plane component that reaches the API server, and authenticates its own clients, as one identity. */
+function selfAuthenticating(kubeconfig: string): string[] {
+  return [
+    `--kubeconfig=${kubeconfig}`,
+    `--authentication-kubeconfig=${kubeconfig}`,
+    `--authorization-kubeconfig=${kubeconfig}`,
+    '--bind-address=127.0.0.1',
+  ]
 }

@@ -25,25 +25,13 @@ export function readiness(name: ComponentName, l: Layout): Readiness {
       }
     }
     case 'etcd':
-      return {
-        waitingFor: 'http://127.0.0.1:2379/health',
-        timeoutMs: 30_000,
-        check: () => healthy('http://127.0.0.1:2379/health'),
-      }
+      return healthEndpoint('http://127.0.0.1:2379/health', 30_000)
     case 'kube-apiserver':
       return { waitingFor: '/readyz', timeoutMs: 90_000, check: apiReady }
     case 'kube-controller-manager':
-      return {
-        waitingFor: 'https://127.0.0.1:10257/healthz',
-        timeoutMs: 60_000,
-        check: () => healthy('https://127.0.0.1:10257/healthz'),
-      }
+      return healthEndpoint('https://127.0.0.1:10257/healthz', 60_000)
     case 'kube-scheduler':
-      return {
-        waitingFor: 'https://127.0.0.1:10259/healthz',
-        timeoutMs: 60_000,
-        check: () => healthy('https://127.0.0.1:10259/healthz'),
-      }
+      return healthEndpoint('https://127.0.0.1:10259/healthz', 60_000)
     case 'kubelet':
     case 'kubelet-2': {
       const node = nodeOf(name) as NodeSpec
@@ -55,11 +43,7 @@ export function readiness(name: ComponentName, l: Layout): Readiness {
       }
     }
     case 'kube-proxy':
-      return {
-        waitingFor: 'http://127.0.0.1:10256/healthz',
-        timeoutMs: 60_000,
-        check: () => healthy('http://127.0.0.1:10256/healthz'),
-      }
+      return healthEndpoint('http://127.0.0.1:10256/healthz', 60_000)
     case 'coredns':
       return {
         waitingFor: `kubernetes.default.svc.${NETWORK.clusterDomain} to resolve`,
@@ -67,4 +51,9 @@ export function readiness(name: ComponentName, l: Layout): Readiness {
         check: async () => (await dnsAnswers()).includes(NETWORK.kubernetesServiceIP),
       }
   }
+}
+
+/** Ready when `url` answers its health check: most components say so on an HTTP(S) endpoint. */
+function healthEndpoint(url: string, timeoutMs: number): Readiness {
+  return { waitingFor: url, timeoutMs, check: () => healthy(url) }
 }

@@ -1,3 +1,6 @@
+// Longer than the ~250 lines the style guide asks: the client's states (bootstrap, synced, stale,
+// unauthorized) and the two sources that move it (a file, an Unleash server) stay in one file so that every
+// transition, and the one log line each one writes, can be read in one place.
 import { EventEmitter } from 'node:events'
 import { statSync } from 'node:fs'
 import { type FlagSummary, summarize } from './edit.ts'

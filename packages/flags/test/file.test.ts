@@ -13,6 +13,11 @@ import {
   summarize,
 } from '@zdd/flags'
 
+/** `parseFlags` refuses `text` (read from `file`) with a message that matches. */
+function refused(text: string, file: string, message: RegExp): void {
+  assert.throws(() => parseFlags(text, file), message)
+}
+
 test('the demo file holds every demo flag, summarised with rollout and weights', () => {
   const flags = summarize(readFlagsFile(DEMO_FLAGS_FILE))
   assert.deepEqual(flags.map((f) => f.name).sort(), Object.values(FLAG).sort())
@@ -33,16 +38,14 @@ test('a bad file is rejected naming the file and the bad path', () => {
       return true
     },
   )
-  assert.throws(
-    () => parseFlags('{"version":2,"features":[{"name":"f","enabled":"yes","strategies":[]}]}', 'y.json'),
+  refused(
+    '{"version":2,"features":[{"name":"f","enabled":"yes","strategies":[]}]}',
+    'y.json',
     /y\.json is not usable: \/features\/0\/enabled/,
   )
-  assert.throws(
-    () =>
-      parseFlags(
-        '{"version":2,"features":[{"name":"f","enabled":true,"strategies":[]},{"name":"f","enabled":false,"strategies":[]}]}',
-        'z.json',
-      ),
+  refused(
+    '{"version":2,"features":[{"name":"f","enabled":true,"strategies":[]},{"name":"f","enabled":false,"strategies":[]}]}',
+    'z.json',
     /flag "f" appears twice/,
   )
   assert.throws(
@@ -111,24 +114,19 @@ test('the file takes what Unleash sends: UTF-8 names, null fields, segments, dep
   ])
   assert.deepEqual(parseFlags('{"version":2,"features":[]}', 'empty.json').features, [])
 
-  assert.throws(
-    () => parseFlags('{"version":2,"features":[{"name":"","enabled":true,"strategies":[]}]}', 'n.json'),
+  refused(
+    '{"version":2,"features":[{"name":"","enabled":true,"strategies":[]}]}',
+    'n.json',
     /n\.json is not usable: \/features\/0\/name/,
   )
-  assert.throws(
-    () =>
-      parseFlags(
-        '{"version":2,"features":[],"segments":[{"id":1,"constraints":[]},{"id":1,"constraints":[]}]}',
-        's.json',
-      ),
+  refused(
+    '{"version":2,"features":[],"segments":[{"id":1,"constraints":[]},{"id":1,"constraints":[]}]}',
+    's.json',
     /segment id 1 appears twice/,
   )
-  assert.throws(
-    () =>
-      parseFlags(
-        '{"version":2,"features":[{"name":"f","enabled":true,"strategies":[{"name":"default","constraints":[{"operator":"IN"}]}]}]}',
-        'c.json',
-      ),
+  refused(
+    '{"version":2,"features":[{"name":"f","enabled":true,"strategies":[{"name":"default","constraints":[{"operator":"IN"}]}]}]}',
+    'c.json',
     /c\.json is not usable: \/features\/0\/strategies\/0\/constraints\/0\/contextName/,
   )
 })
@@ -164,12 +162,14 @@ test('the delta form ({"events": [...]}) is folded in order into the full docume
     doc.segments?.map((s) => s.id),
     [2],
   )
-  assert.throws(
-    () => parseFlags('{"events":[{"eventId":1,"type":"feature-renamed"}]}', 'd.json'),
+  refused(
+    '{"events":[{"eventId":1,"type":"feature-renamed"}]}',
+    'd.json',
     /d\.json is not usable: \/events\/0\/type must be one of hydration, feature-updated, feature-removed, segment-updated, segment-removed, got "feature-renamed"/,
   )
-  assert.throws(
-    () => parseFlags('{"events":[{"eventId":1,"type":"feature-updated","feature":{"name":"x"}}]}', 'd.json'),
+  refused(
+    '{"events":[{"eventId":1,"type":"feature-updated","feature":{"name":"x"}}]}',
+    'd.json',
     /d\.json is not usable: \/events\/0\/feature\/enabled/,
   )
 })

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { test } from 'node:test'
+import { type TestContext, test } from 'node:test'
 import { DEMO_FLAGS_FILE, FLAG, FlagClient, readFlagsFile, setEnabled } from '@zdd/flags'
 import { emptyFlagsFile, waitFor } from './helpers/files.ts'
 import { captureLog } from './helpers/log.ts'
@@ -43,12 +43,18 @@ function serverClient(url: string, token: string, log = captureLog(), file = DEM
 
 const ctx = { userId: 'u1', appName: 't', environment: 'development' }
 
-test('server mode: bootstrap first, then synced; an outage keeps last-known values, one line per state change', async (t) => {
+/** A stand-in Unleash, and a server-mode client of it with `token` and a captured log; both closed after `t`. */
+async function connected(t: TestContext, token: string) {
   const stand = await standIn()
   const log = captureLog()
-  const client = serverClient(stand.url, 'good-token', log)
+  const client = serverClient(stand.url, token, log)
   t.after(() => client.close())
   t.after(() => stand.server.close())
+  return { stand, log, client }
+}
+
+test('server mode: bootstrap first, then synced; an outage keeps last-known values, one line per state change', async (t) => {
+  const { stand, log, client } = await connected(t, 'good-token')
   setEnabled(stand.features, FLAG.shadow, false, 'stand-in')
   await client.start()
   await waitFor(() => client.state === 'synced', 3000)
@@ -73,11 +79,7 @@ test('server mode: bootstrap first, then synced; an outage keeps last-known valu
 })
 
 test('server mode: a refused token (401) is a loud, lasting state, not silence', async (t) => {
-  const stand = await standIn()
-  const log = captureLog()
-  const client = serverClient(stand.url, 'bad-token', log)
-  t.after(() => client.close())
-  t.after(() => stand.server.close())
+  const { log, client } = await connected(t, 'bad-token')
   await client.start()
   await waitFor(() => client.state === 'unauthorized', 3000)
   const line = log.lines.find((l) => l.msg === 'flags: unauthorized')

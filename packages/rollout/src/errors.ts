@@ -1,6 +1,7 @@
 import createError from '@fastify/error'
 
-export const InvalidOptionError = createError('ZDD_ROLLOUT_INVALID_OPTION', 'Invalid option %s: %s')
+/** One message for every invalid option at once: "<option> <rule> (got <value>)", separated by "; ". */
+export const InvalidOptionError = createError('ZDD_ROLLOUT_INVALID_OPTION', 'Invalid options: %s')
 
 export const PodStartError = createError(
   'ZDD_ROLLOUT_POD_START_FAILED',
@@ -19,7 +20,17 @@ export const DrainTimeoutError = createError(
 
 export const UnknownScenarioError = createError(
   'ZDD_ROLLOUT_UNKNOWN_SCENARIO',
-  'No runner for scenario "%s"; known: %s',
+  'No scenario "%s"; known: %s. A scenario is a scenarios/<kind>.scenario.ts file exporting defineScenario(...).',
+)
+
+export const DuplicateScenarioError = createError(
+  'ZDD_ROLLOUT_DUPLICATE_SCENARIO',
+  'Scenario "%s" is defined twice: give the new one another kind.',
+)
+
+export const ScenarioModuleError = createError(
+  'ZDD_ROLLOUT_SCENARIO_MODULE',
+  '%s does not export a scenario: its default export must be defineScenario({ kind, options, runner, ... }).',
 )
 
 export const NoSchedulableNodeError = createError(

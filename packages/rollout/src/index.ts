@@ -1,85 +1,65 @@
-export type { AppStack, FlagChange } from './app-stack.ts'
-export { type BalancerStats, type Endpoint, ServiceBalancer } from './balancer.ts'
-export { type Clock, jittered, startClock } from './clock.ts'
-export { Deployment, type DeploymentSpec, type Placer } from './deployment.ts'
+// What other packages, the CLI, the bench and the tests use; everything else stays inside the package.
+
+// The Kubernetes model: the offline stand-in for a cluster (model/).
+export { ServiceBalancer } from './model/balancer.ts'
+export { type Clock, startClock } from './model/clock.ts'
+export { evict, type PdbSpec, PodDisruptionBudget } from './model/disruption.ts'
+export { drainNode } from './model/drain.ts'
+export { EndpointsController } from './model/endpoints.ts'
+export { Nodes } from './model/nodes.ts'
+export { Pod, type PodSpec } from './model/pod.ts'
+export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } from './model/strategy.ts'
+
+// The plans: each strategy's steps, written once for the model and the real cluster (plans/).
+export type { Backend } from './plans/backend.ts'
+export { blueGreenPlan } from './plans/blue-green.ts'
+export { canaryPlan } from './plans/canary.ts'
+export { nodeDrainPlan } from './plans/node-drain.ts'
+export { rollingPlan } from './plans/rolling.ts'
+
+// The run machinery: options, load, events, report (run/).
+export type { AppStack, FlagChange } from './run/app-stack.ts'
+export { EventLog, type RolloutEvent } from './run/events.ts'
+export { Harness } from './run/harness.ts'
+export { classifyError, LoadGenerator, parseRoute, parseServedBy, type RequestRecord } from './run/load.ts'
 export {
-  describePdb,
-  type EvictionResult,
-  evict,
-  type PdbSpec,
-  type PdbStatus,
-  PodDisruptionBudget,
-} from './disruption.ts'
-export { type DrainOptions, type DrainResult, drainNode } from './drain.ts'
-export { EndpointsController, matches, type PropagationSpec, type Selector } from './endpoints.ts'
-export * as errors from './errors.ts'
-export { EventLog, type RolloutEvent, type RolloutEventType } from './events.ts'
-export { Harness, type RolloutHooks, type ServiceFront, type ServiceRef } from './harness.ts'
-export {
-  classifyError,
-  type FailureKind,
-  LoadGenerator,
-  type LoadSpec,
-  parseRoute,
-  parseServedBy,
-  type RequestRecord,
-} from './load.ts'
-export { Nodes, type Placement } from './nodes.ts'
-export {
-  type ProbeTarget,
-  ROLLOUT_DEFAULTS,
+  type GivenOptions,
   type RolloutOptions,
-  resolveOptions,
-  type ServiceProbes,
-} from './options.ts'
-export type { Backend, DrainOutcome, Plan } from './plans/backend.ts'
-export { type BlueGreenDetails, type BlueGreenOptions, blueGreenPlan } from './plans/blue-green.ts'
-export { type CanaryDetails, type CanaryOptions, type CanaryStep, canaryPlan } from './plans/canary.ts'
-export { type DrainDetails, type NodeDrainOptions, nodeDrainPlan } from './plans/node-drain.ts'
-export { type RollingOptions, rollingPlan } from './plans/rolling.ts'
-export { Pod, type PodSpec, type PodTemplate, type Termination } from './pod.ts'
-export { freePort, portFree } from './ports.ts'
-export { Prober, type ProbeSpec, probeOnce } from './probe.ts'
-export { Progress, type ProgressSnapshot } from './progress.ts'
+  RunSchema,
+  type RunSettings,
+  type ScenarioOptions,
+} from './run/options.ts'
+export { freePort, portFree } from './run/ports.ts'
+export type { ProgressSnapshot } from './run/progress.ts'
 export {
   latencySummary,
   noEndpointWindows,
-  type PerVersion,
   percentile,
   perVersion,
   type RolloutReport,
   splitPhases,
-  type Tally,
   tally,
-} from './report.ts'
-export { runRollout } from './run.ts'
-export {
-  type AbScenario,
-  type BlueGreenScenario,
-  type CanaryFlagsScenario,
-  type CanaryScenario,
-  type FeatureSwitchScenario,
-  GATEWAY_SCENARIOS,
-  type GatewayRollingScenario,
-  type NodeDrainScenario,
-  SCENARIO_DEFAULTS,
-  type Scenario,
-  type ScenarioKind,
-  type ShadowScenario,
-  validateScenario,
-} from './scenario.ts'
-export type { AbDetails } from './scenarios/ab.ts'
-export type { CanaryFlagsDetails, CanaryFlagsStep } from './scenarios/canary-flags.ts'
+} from './run/report.ts'
+export { resolveOptions } from './run/resolve.ts'
+export { runRollout } from './run/run.ts'
+export { timeline } from './run/timeline.ts'
+// The scenarios: one file each (scenarios/*.scenario.ts), found by the registry.
 export type { CohortStats } from './scenarios/cohorts.ts'
-export type { FeatureSwitchDetails } from './scenarios/feature-switch.ts'
 export {
-  type GatewayCounters,
-  type MismatchSample,
-  parseMetrics,
-} from './scenarios/gateway-metrics.ts'
-export { createRunner, SCENARIO_KINDS } from './scenarios/index.ts'
-export type { PreviewCheck, PreviewResult } from './scenarios/preview.ts'
+  DEFAULT_SERVICE,
+  defineScenario,
+  type ScenarioDefinition,
+  type ScenarioService,
+} from './scenarios/define.ts'
+export { parseMetrics } from './scenarios/gateway-metrics.ts'
+export type { Scenario } from './scenarios/kinds.ts'
+export {
+  loadScenarios,
+  registerScenario,
+  scenarioDefinition,
+  scenarioDefinitions,
+} from './scenarios/registry.ts'
 export type { ScenarioDetails, ScenarioRunner } from './scenarios/runner.ts'
-export type { ShadowDetails } from './scenarios/shadow.ts'
-export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } from './strategy.ts'
-export { type Timeline, type TimelineBucket, timeline } from './timeline.ts'
+// Option schemas in words and from text: what the CLI derives its flags, help and errors from (schema/).
+export { invalidOptions, type Problem, ruleOf } from './schema/rules.ts'
+export { fromText } from './schema/text.ts'

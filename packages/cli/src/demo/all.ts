@@ -1,7 +1,7 @@
 import type { RolloutReport } from '@zdd/rollout'
 import { parseFlags, usage } from '../args.ts'
 import { summary } from '../summary.ts'
-import { ALL_STRATEGIES, allFlags } from './flags.ts'
+import { allFlags, allScenarioNames } from './flags.ts'
 import { optionsFrom } from './options.ts'
 import { writeOutputs } from './outputs.ts'
 import { watchRun } from './watch.ts'
@@ -18,7 +18,7 @@ export async function demoAll(args: string[]): Promise<number> {
   }
   // A strategy's own flags (e.g. --step-pause-ms) apply to that strategy's run. Every run's options are
   // made first: a bad flag stops the whole thing before the first run starts.
-  const planned = ALL_STRATEGIES.map((strategy) => ({ strategy, options: optionsFrom(strategy, flags) }))
+  const planned = allScenarioNames().map((strategy) => ({ strategy, options: optionsFrom(strategy, flags) }))
   const runs: RolloutReport[] = []
   for (const { strategy, options } of planned) {
     process.stdout.write(`\n━━ ${strategy}${flags.unprepared ? ' (unprepared)' : ''} ━━\n`)

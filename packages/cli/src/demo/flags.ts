@@ -1,248 +1,103 @@
-import { ROLLOUT_DEFAULTS } from '@zdd/rollout'
+import { Kind, type TSchema } from '@sinclair/typebox'
+import { RunSchema, type ScenarioDefinition, scenarioDefinitions } from '@zdd/rollout'
 import type { FlagSpec } from '../args.ts'
 
-export const STRATEGIES = [
-  'rolling',
-  'recreate',
-  'blue-green',
-  'canary',
-  'node-drain',
-  'canary-flags',
-  'ab',
-  'shadow',
-  'feature-switch',
-  'gateway-rolling',
-] as const
-export type StrategyName = (typeof STRATEGIES)[number]
+/** How an option is written on the command line: its schema's `flag`, or its name in kebab-case. */
+export function flagName(option: string, schema: TSchema): string {
+  return typeof schema.flag === 'string'
+    ? schema.flag
+    : option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+}
 
-/**
- * What `demo all` runs: the Kubernetes-level strategies, then the app-level ones (a gateway in front,
- * flags deciding). gateway-rolling, the proof that the gateway itself rolls without loss, is not a way of
- * delivering a version and runs on its own.
- */
-export const ALL_STRATEGIES = STRATEGIES.filter((strategy) => strategy !== 'gateway-rolling')
-
-/** The strategies that run a real gateway in front of the Service(s). */
-export const GATEWAY_STRATEGIES: ReadonlySet<StrategyName> = new Set([
-  'canary-flags',
-  'ab',
-  'shadow',
-  'feature-switch',
-  'gateway-rolling',
-])
-
-/** Flags every strategy (and `demo all`) takes. */
-export const COMMON_FLAGS: FlagSpec = {
-  replicas: {
-    type: 'string',
-    description:
-      'replicas of the Deployment under test (1-10); canary-flags: of the stable, ab and shadow: of each',
-    default: '3; canary, node-drain: 4; canary-flags, ab, shadow, feature-switch: 2',
-  },
-  rps: { type: 'string', description: 'open-loop request rate (1-5000)', default: '200' },
-  connections: {
-    type: 'string',
-    description: 'keep-alive connections the client may open (1-512)',
-    default: '32',
-  },
-  'max-requests-per-connection': {
-    type: 'string',
-    description:
-      'client closes a connection after this many requests, 0 never (kube-proxy moves only new connections)',
-    default: '0; canary: 10',
-  },
-  'propagation-delay-ms': {
-    type: 'string',
-    description:
-      'endpoint propagation delay (measured on the real node: 69–760 ms, see zdd cluster propagation)',
-    default: String(ROLLOUT_DEFAULTS.propagationDelayMs),
-  },
-  'propagation-jitter-ms': {
-    type: 'string',
-    description: 'uniform jitter around that delay',
-    default: String(ROLLOUT_DEFAULTS.propagationJitterMs),
-  },
-  'shutdown-delay-ms': {
-    type: 'string',
-    description:
-      'SHUTDOWN_DELAY_MS of the pods: the least drain (the adaptive drain then waits until arrivals stop)',
-    default: "0, the lifecycle's default",
-  },
-  'shutdown-quiet-ms': {
-    type: 'string',
-    description:
-      'SHUTDOWN_QUIET_MS of the pods: serve until no new connection for this long; 0 = the fixed drain',
-    default: "1000, the lifecycle's default",
-  },
+/** Options of `demo` that belong to the CLI, not to a run: the output files and the service's latency. */
+const CLI_FLAGS: FlagSpec = {
   'latency-ms': {
     type: 'string',
     description:
       'time each backend takes per request (CATALOG_LATENCY_MS; ab, shadow: RECOMMENDATIONS_LATENCY_MS; 0-5000)',
     default: '0',
   },
-  'min-ready-ms': { type: 'string', description: 'Deployment minReadySeconds, in ms', default: '0' },
-  'warmup-ms': { type: 'string', description: 'load before the change starts', default: '1500' },
-  'tail-ms': { type: 'string', description: 'load after the change completed', default: '1500' },
-  unprepared: { type: 'boolean', description: 'run the unprepared control (closes on SIGTERM)' },
   json: { type: 'string', description: 'write the report as JSON to this file' },
   html: { type: 'string', description: 'write a self-contained HTML report (chart, events) to this file' },
   help: { type: 'boolean', description: 'show this help' },
 }
 
-const USERS: FlagSpec[string] = {
-  type: 'string',
-  description: 'distinct users the load names in x-zdd-user, in turn (the gateway splits per user)',
-  default: '1000',
-}
-const HOLD: FlagSpec[string] = {
-  type: 'string',
-  description: 'how long the change is observed',
-  default: '3000',
+/** The scenarios `zdd demo` offers, in order. */
+export function scenarioNames(): string[] {
+  return scenarioDefinitions().map((d) => d.kind)
 }
 
-/** Flags only some strategies take. */
-export const STRATEGY_FLAGS: Record<StrategyName, FlagSpec> = {
-  rolling: {
-    'max-surge': { type: 'string', description: 'rolling update maxSurge (count or %)', default: '25%' },
-    'max-unavailable': {
-      type: 'string',
-      description: 'rolling update maxUnavailable (count or %)',
-      default: '25%',
-    },
-  },
-  recreate: {},
-  'blue-green': {
-    'scale-down-delay-ms': {
-      type: 'string',
-      description: 'keep blue this long after the switch',
-      default: 'delay + jitter + shutdown delay',
-    },
-    preview: { type: 'boolean', description: 'check every green pod directly before switching' },
-    rollback: {
-      type: 'boolean',
-      description: 'after the scale-down delay, switch back to blue and stop green',
-    },
-  },
-  canary: {
-    steps: {
-      type: 'string',
-      description: 'canary replicas at each step, out of --replicas; "all" (promotion) always follows',
-      default: '1,2',
-    },
-    'step-pause-ms': { type: 'string', description: 'pause at each step, observing', default: '2000' },
-    'max-error-percent': {
-      type: 'string',
-      description: 'abort when a step fails more than this % of its requests',
-      default: '0',
-    },
-  },
-  'node-drain': {
-    nodes: { type: 'string', description: 'simulated nodes (2-10)', default: '3' },
-    placement: {
-      type: 'string',
-      description: 'spread (topology spread over nodes) or packed (all on one node)',
-      default: 'spread',
-    },
-    pdb: {
-      type: 'string',
-      description: 'PodDisruptionBudget: maxUnavailable=N|N%, minAvailable=N|N%, or none',
-      default: 'maxUnavailable=1',
-    },
-    'eviction-retry-ms': {
-      type: 'string',
-      description: 'wait after a refused eviction (kubectl drain: 5000)',
-      default: '5000',
-    },
-  },
-  'canary-flags': {
-    percentages: {
-      type: 'string',
-      description: 'rollout % of users at each step, rising, through the catalog-canary flag',
-      default: '5,25,50,100',
-    },
-    'step-pause-ms': {
-      type: 'string',
-      description: 'observation at each step, once the gateway has the new %',
-      default: '2000',
-    },
-    'max-error-percent': {
-      type: 'string',
-      description: "abort (back to 0 %) when the canary's error rate at a step exceeds this %",
-      default: '0',
-    },
-    'max-p99-ms': {
-      type: 'string',
-      description: "abort (back to 0 %) when the canary's p99 latency at a step exceeds this",
-      default: '1000',
-    },
-    'canary-latency-ms': {
-      type: 'string',
-      description: 'extra latency of the canary (a bad canary, to see the abort; 0-5000)',
-      default: '0',
-    },
-    users: USERS,
-  },
-  ab: {
-    variants: {
-      type: 'string',
-      description: 'weights of the experiment once it starts (before it, everyone gets a)',
-      default: 'a=50,b=50',
-    },
-    'hold-ms': HOLD,
-    'b-latency-ms': {
-      type: 'string',
-      description: 'extra latency of variant b (0-5000), to see per-variant latency differ',
-      default: '0',
-    },
-    users: USERS,
-  },
-  shadow: {
-    'hold-ms': HOLD,
-    'shadow-algorithm': {
-      type: 'string',
-      description: 'the mirrored version: personalized (answers differ) or popular (like the primary)',
-      default: 'personalized',
-    },
-    'shadow-latency-ms': {
-      type: 'string',
-      description: "the shadow's latency (0-5000); above the gateway's shadow timeout (1000) it errs",
-      default: '0',
-    },
-    users: USERS,
-  },
-  'feature-switch': {
-    rollout: {
-      type: 'string',
-      description: '% of users the catalog-discount switch is on for once flipped (1-100)',
-      default: '100',
-    },
-    'hold-ms': HOLD,
-    users: USERS,
-  },
-  'gateway-rolling': {
-    roll: {
-      type: 'string',
-      description: 'gateway (its own Deployment rolled, a catalog behind it) or catalog (rolled behind it)',
-      default: 'gateway',
-    },
-    'fixed-replicas': {
-      type: 'string',
-      description: 'replicas of the Deployment that is not rolled (1-10)',
-      default: '2',
-    },
-  },
+/** What `demo all` runs: every scenario but those that say otherwise (gateway-rolling proves the gateway). */
+export function allScenarioNames(): string[] {
+  return scenarioDefinitions()
+    .filter((d) => d.inAll !== false)
+    .map((d) => d.kind)
 }
 
-export function flagsFor(strategy: StrategyName): FlagSpec {
-  return { ...STRATEGY_FLAGS[strategy], ...COMMON_FLAGS }
+/** The flags of one scenario (its own, the run's, the CLI's), with the defaults that scenario starts from. */
+export function flagsFor(definition: ScenarioDefinition): FlagSpec {
+  return {
+    ...schemaFlags(definition.options),
+    ...schemaFlags(RunSchema, definition.runDefaults),
+    ...CLI_FLAGS,
+  }
 }
 
-/** Every flag any strategy takes: parse with these, then tell which strategy a stray one belongs to. */
+/** Every flag any scenario takes; a run option's default names the scenarios that start elsewhere. */
 export function allFlags(): FlagSpec {
-  return Object.assign({}, COMMON_FLAGS, ...Object.values(STRATEGY_FLAGS))
+  const definitions = scenarioDefinitions()
+  const run = schemaFlags(RunSchema)
+  for (const [option, schema] of Object.entries(RunSchema.properties)) {
+    const others = definitions
+      .filter((d) => d.runDefaults?.[option as keyof typeof d.runDefaults] !== undefined)
+      .map((d) => `${d.kind}: ${shown(d.runDefaults?.[option as keyof typeof d.runDefaults])}`)
+    const flag = run[flagName(option, schema)]
+    if (flag && others.length > 0) flag.default = [flag.default ?? 'none', ...others].join('; ')
+  }
+  const own: FlagSpec = {}
+  for (const [flag, spec] of Object.entries(
+    Object.assign({}, ...definitions.map((d) => schemaFlags(d.options))) as FlagSpec,
+  )) {
+    own[flag] = { ...spec, description: `[${ownersOf(flag).join(', ')}] ${spec.description}` }
+  }
+  return { ...own, ...run, ...CLI_FLAGS }
 }
 
-/** The strategies a flag applies to (none for common flags). */
-export function ownersOf(flag: string): StrategyName[] {
-  return STRATEGIES.filter((strategy) => flag in STRATEGY_FLAGS[strategy])
+/** The scenarios a flag belongs to (none for the run's and the CLI's own). */
+export function ownersOf(flag: string): string[] {
+  return scenarioDefinitions()
+    .filter((d) => flag in schemaFlags(d.options))
+    .map((d) => d.kind)
+}
+
+function schemaFlags(schema: TSchema, defaults: Record<string, unknown> = {}): FlagSpec {
+  const spec: FlagSpec = {}
+  for (const [option, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
+    const fallback = defaults[option] ?? property.default
+    spec[flagName(option, property)] = {
+      type: property[Kind] === 'Boolean' ? 'boolean' : 'string',
+      description: `${property.description ?? option}${range(property)}`,
+      ...(fallback === undefined || property[Kind] === 'Boolean' ? {} : { default: shown(fallback) }),
+    }
+  }
+  return spec
+}
+
+/** A whole number's bounds, for the help: "(1-20000)". */
+function range(schema: TSchema): string {
+  const kind = schema[Kind]
+  if ((kind !== 'Integer' && kind !== 'Number') || schema.minimum === undefined) return ''
+  return ` (${schema.minimum}-${schema.maximum ?? '∞'})`
+}
+
+/** A default as it would be typed: lists with commas, objects as key=value, null as none. */
+export function shown(value: unknown): string {
+  if (value === null) return 'none'
+  if (Array.isArray(value)) return value.join(',')
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(',')
+  }
+  return String(value)
 }

@@ -58,25 +58,16 @@ export function loadSpecs(): Spec[] {
   return files.map((file, index) => {
     const raw = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as SpecFile
     const spec: Spec = { index, file, name: raw.name, state: raw.state, cases: [] }
-    for (const t of raw.tests ?? []) {
-      spec.cases.push({
-        spec,
-        id: `${file} / ${t.description}`,
-        kind: 'enabled',
-        toggleName: t.toggleName,
-        context: t.context ?? {},
-        expected: t.expectedResult,
-      })
-    }
+    const common = (t: { description: string; toggleName: string; context?: SpecContext }) => ({
+      spec,
+      id: `${file} / ${t.description}`,
+      toggleName: t.toggleName,
+      context: t.context ?? {},
+    })
+    for (const t of raw.tests ?? [])
+      spec.cases.push({ ...common(t), kind: 'enabled', expected: t.expectedResult })
     for (const t of raw.variantTests ?? []) {
-      spec.cases.push({
-        spec,
-        id: `${file} / ${t.description}`,
-        kind: 'variant',
-        toggleName: t.toggleName,
-        context: t.context ?? {},
-        expected: t.expectedResult,
-      })
+      spec.cases.push({ ...common(t), kind: 'variant', expected: t.expectedResult })
     }
     return spec
   })

@@ -63,8 +63,7 @@ test(
   E2E,
   async (t) => {
     const service = await startFixture(t, { SHUTDOWN_QUIET_MS: QUIET_MS, KEEP_ALIVE_TIMEOUT_MS: '60000' })
-    const idle = await RawConnection.open(service.port)
-    t.after(() => idle.destroy())
+    const idle = await RawConnection.open(service.port, t)
     const first = await idle.request('/')
     assert.equal(first.status, 200)
     assert.notEqual(first.headers.connection, 'close')

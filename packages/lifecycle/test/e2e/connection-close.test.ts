@@ -12,8 +12,7 @@ test(
   E2E,
   async (t) => {
     const service = await startFixture(t, { SHUTDOWN_DELAY_MS: String(DELAY_MS) })
-    const keepAlive = await RawConnection.open(service.port)
-    t.after(() => keepAlive.destroy())
+    const keepAlive = await RawConnection.open(service.port, t)
 
     const before = await keepAlive.request('/')
     assert.equal(before.status, 200)
@@ -30,8 +29,7 @@ test(
     assert.equal(closed.error, undefined, 'the server should end the socket cleanly, not reset it')
 
     // A new connection (a router that has not caught up yet) is still accepted and served.
-    const late = await RawConnection.open(service.port)
-    t.after(() => late.destroy())
+    const late = await RawConnection.open(service.port, t)
     const straggler = await late.request('/items/7')
     assert.equal(straggler.status, 200)
     assert.equal(straggler.headers.connection, 'close')

@@ -8,8 +8,7 @@ const TIMEOUT_MS = 1000
 // a hard deadline below the grace period exits 1 and says what was still open.
 test('SHUTDOWN_TIMEOUT_MS shorter than an in-flight request exits 1 naming the request', E2E, async (t) => {
   const service = await startFixture(t, { SHUTDOWN_TIMEOUT_MS: String(TIMEOUT_MS) })
-  const connection = await RawConnection.open(service.port)
-  t.after(() => connection.destroy())
+  const connection = await RawConnection.open(service.port, t)
   // The process exits under it: the request is expected to break, not to be answered.
   const pending = connection.request('/slow?ms=8000').then(
     () => 'answered',

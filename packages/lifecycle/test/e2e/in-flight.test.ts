@@ -6,8 +6,7 @@ import { RawConnection } from '../helpers/raw-connection.ts'
 // close() must wait for in-flight work (no forceCloseConnections).
 test('a request in flight at SIGTERM completes with 200, then the process exits 0', E2E, async (t) => {
   const service = await startFixture(t, { SHUTDOWN_DELAY_MS: '100' })
-  const connection = await RawConnection.open(service.port)
-  t.after(() => connection.destroy())
+  const connection = await RawConnection.open(service.port, t)
 
   const pending = connection.request('/slow?ms=1500')
   await service.waitForLog('slow request started', (line) => line.msg === 'slow request started')

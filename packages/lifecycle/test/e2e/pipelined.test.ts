@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { E2E, startFixture } from '../helpers/process.ts'
+import { E2E, startFixture, terminateDuring } from '../helpers/process.ts'
 import { RawConnection } from '../helpers/raw-connection.ts'
 
 // close() leaves busy sockets open, and requests can still arrive on them. Fastify's
@@ -10,18 +10,12 @@ test(
   E2E,
   async (t) => {
     const service = await startFixture(t)
-    const connection = await RawConnection.open(service.port)
-    t.after(() => connection.destroy())
+    const connection = await RawConnection.open(service.port, t)
 
     // The first response is hijacked, so it leaves the connection open (Connection: close on it would make
     // the server drop anything pipelined behind it, which HTTP allows: clients retry those).
     const first = connection.request('/hijacked?ms=1500')
-    await service.waitForLog('hijacked request started', (line) => line.msg === 'hijacked request started')
-    service.signal('SIGTERM')
-    await service.waitForLog(
-      'closing the listener',
-      (line) => line.msg?.startsWith('closing the listener') === true,
-    )
+    await terminateDuring(service, 'hijacked request started')
     const straggler = connection.request('/items/9')
 
     assert.equal((await first).status, 200)

@@ -20,8 +20,7 @@ test(
     stalled.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n')
     const stalledClosed = new Promise((resolve) => stalled.once('close', resolve))
 
-    const connection = await RawConnection.open(service.port)
-    t.after(() => connection.destroy())
+    const connection = await RawConnection.open(service.port, t)
     const slow = connection.request('/slow?ms=1500')
     await service.waitForLog('slow request started', (line) => line.msg === 'slow request started')
 

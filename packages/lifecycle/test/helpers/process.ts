@@ -163,3 +163,14 @@ export async function startFixture(
 export function logIndex(logs: LogLine[], prefix: string): number {
   return logs.findIndex((line) => line.msg?.startsWith(prefix))
 }
+
+/** Once the log says `started` (a request began), sends SIGTERM and waits until the listener closes. */
+export async function terminateDuring(service: ServiceProcess, started: string): Promise<number> {
+  await service.waitForLog(started, (line) => line.msg === started)
+  const signalledAt = service.signal('SIGTERM')
+  await service.waitForLog(
+    'closing the listener',
+    (line) => line.msg?.startsWith('closing the listener') === true,
+  )
+  return signalledAt
+}

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net'
+import type { TestContext } from 'node:test'
 import type { Response } from './http.ts'
 
 /**
@@ -32,13 +33,16 @@ export class RawConnection {
     socket.on('error', (err) => fail(`failed (${err.message})`))
   }
 
-  static open(port: number): Promise<RawConnection> {
-    return new Promise((resolve, reject) => {
+  /** Connects to 127.0.0.1:`port`; with a test context, the socket is destroyed when the test ends. */
+  static async open(port: number, t?: TestContext): Promise<RawConnection> {
+    const connection = await new Promise<RawConnection>((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port })
       socket.setNoDelay(true)
       socket.once('connect', () => resolve(new RawConnection(socket)))
       socket.once('error', reject)
     })
+    t?.after(() => connection.destroy())
+    return connection
   }
 
   request(path: string): Promise<Response> {

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.ts'
-import type { EventLog } from '../events.ts'
-import type { RequestRecord } from '../load.ts'
+import type { Clock } from '../model/clock.ts'
+import type { EventLog } from '../run/events.ts'
+import type { RequestRecord } from '../run/load.ts'
 
 /** What `kubectl drain` of one node did. */
 export interface DrainOutcome {

@@ -1,11 +1,11 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { AppStack, FlagChange } from '../app-stack.ts'
-import type { Deployment } from '../deployment.ts'
-import { InvalidOptionError } from '../errors.ts'
-import type { Harness, ServiceFront, ServiceRef } from '../harness.ts'
-import type { RolloutOptions } from '../options.ts'
+import type { Deployment } from '../model/deployment.ts'
+import type { AppStack, FlagChange } from '../run/app-stack.ts'
+import type { Harness, ServiceFront, ServiceRef } from '../run/harness.ts'
+import type { RolloutOptions } from '../run/options.ts'
+import { invalidOption } from '../schema/rules.ts'
 import { type GatewayCounters, GatewayWatch } from './gateway-metrics.ts'
 import type { ScenarioDetails } from './runner.ts'
 
@@ -18,11 +18,17 @@ export interface RouteTable {
 /** The version label of a gateway that is not itself the subject of the run. */
 export const GATEWAY_VERSION = 'gw'
 
+/** The flag the gateway reads for its app-level canary of the catalog. */
+export const CANARY_FLAG = 'catalog-canary'
+/** The gateway polls its flags file every ~250 ms: a change is judged from this long after the write. */
+export const FLAG_SETTLE_MS = 600
+
 /** The paths the load requests through the gateway's routes. */
 export const GATEWAY_PATHS = { catalog: '/api/catalog/products', recommendations: '/api/recommendations' }
 
 export function stackOf(options: RolloutOptions): AppStack {
-  if (!options.stack) throw new InvalidOptionError('stack', `${options.scenario.kind} runs a gateway`)
+  if (!options.stack)
+    throw invalidOption('stack', `is needed: ${options.scenario.kind} runs a gateway`, undefined)
   return options.stack
 }
 

@@ -1,4 +1,4 @@
-import type { Pod } from '../pod.ts'
+import type { Pod } from '../model/pod.ts'
 
 /** What the gateway's /metrics counted over the run, summed over its pods (each pod's last reading). */
 export interface GatewayCounters {

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Deployment } from '../deployment.ts'
-import type { EvictionResult } from '../disruption.ts'
-import { drainNode } from '../drain.ts'
-import { matches } from '../endpoints.ts'
-import type { Harness } from '../harness.ts'
-import type { Nodes } from '../nodes.ts'
+import type { Deployment } from '../model/deployment.ts'
+import type { EvictionResult } from '../model/disruption.ts'
+import { drainNode } from '../model/drain.ts'
+import { matches } from '../model/endpoints.ts'
+import type { Nodes } from '../model/nodes.ts'
+import type { Pod } from '../model/pod.ts'
 import type { Backend } from '../plans/backend.ts'
-import type { Pod } from '../pod.ts'
+import type { Harness } from '../run/harness.ts'
 
 /** How the model makes a Deployment a plan names before it exists (green, the canary). */
 export interface ModelTemplates {

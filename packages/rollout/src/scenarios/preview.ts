@@ -1,6 +1,6 @@
 import { Client } from 'undici'
-import { parseServedBy } from '../load.ts'
-import type { Pod } from '../pod.ts'
+import type { Pod } from '../model/pod.ts'
+import { parseServedBy } from '../run/load.ts'
 
 export interface PreviewCheck {
   pod: string

@@ -1,5 +1,5 @@
-import type { Harness } from '../harness.ts'
-import type { RolloutReport } from '../report.ts'
+import type { Harness } from '../run/harness.ts'
+import type { RolloutReport } from '../run/report.ts'
 
 /** The scenario-specific part of a report. */
 export type ScenarioDetails = Partial<

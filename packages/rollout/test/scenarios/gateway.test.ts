@@ -2,7 +2,7 @@
 // of requests (share, users, latency, stickiness), and the options they refuse.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { parseMetrics, parseRoute, type RequestRecord, resolveOptions, SCENARIO_DEFAULTS } from '@zdd/rollout'
+import { parseMetrics, parseRoute, type RequestRecord, resolveOptions } from '@zdd/rollout'
 import { cohorts, switchedUsers, within } from '../../src/scenarios/cohorts.ts'
 
 test('metrics: only the named families, labels unescaped as written, values as numbers', () => {
@@ -80,29 +80,29 @@ test('a user answered two ways is a switched user; failures do not count', () =>
 test('the gateway scenarios need the stack, and refuse meaningless settings naming them', () => {
   const service = { name: 'catalog', entry: '/nowhere.js', path: '/products' }
   assert.throws(
-    () => resolveOptions({ service, scenario: SCENARIO_DEFAULTS['canary-flags'] }),
-    /Invalid option stack: the canary-flags scenario runs a gateway/,
+    () => resolveOptions({ service, scenario: { kind: 'canary-flags' } }),
+    /Invalid options: stack is needed: the canary-flags scenario runs a gateway/,
   )
   const stack = {
     entries: { gateway: 'g', catalog: 'c', recommendations: 'r' },
     flagsFile: 'f',
     editFlags: () => undefined,
   }
-  const bad = (scenario: object, message: RegExp) =>
-    assert.throws(() => resolveOptions({ service, stack, scenario: scenario as never }), message)
-  bad({ ...SCENARIO_DEFAULTS['canary-flags'], percentages: [25, 5] }, /Invalid option percentages: 5 must be/)
+  const bad = (scenario: { kind: string } & Record<string, unknown>, message: RegExp) =>
+    assert.throws(() => resolveOptions({ service, stack, scenario }), message)
   bad(
-    { ...SCENARIO_DEFAULTS['canary-flags'], percentages: [] },
-    /Invalid option percentages: give at least one/,
+    { kind: 'canary-flags', percentages: [25, 5] },
+    /percentages must be rising whole percentages .* \(got \[25,5\]\)/,
   )
+  bad({ kind: 'canary-flags', percentages: [] }, /percentages must be rising whole percentages/)
   bad(
-    { ...SCENARIO_DEFAULTS.ab, weights: { a: 60, b: 50 } },
-    /Invalid option weights: a 60 \+ b 50 must be 100/,
+    { kind: 'ab', weights: { a: 60, b: 50 } },
+    /weights must give a and b as whole percentages summing to 100/,
   )
-  bad({ ...SCENARIO_DEFAULTS['feature-switch'], rollout: 0 }, /Invalid option rollout/)
-  bad(
-    { ...SCENARIO_DEFAULTS['gateway-rolling'], roll: 'both' },
-    /Invalid option roll: "both" must be gateway or catalog/,
-  )
-  assert.equal(resolveOptions({ service, stack, scenario: SCENARIO_DEFAULTS.shadow }).scenario.kind, 'shadow')
+  bad({ kind: 'ab', weights: { a: 101, b: 0 } }, /weights must give a and b .* \(got \{"a":101,"b":0\}\)/)
+  bad({ kind: 'feature-switch', rollout: 0 }, /rollout must be a whole number from 1 to 100 \(got 0\)/)
+  bad({ kind: 'gateway-rolling', roll: 'both' }, /roll must be gateway or catalog \(got "both"\)/)
+  // Every problem at once, each named.
+  bad({ kind: 'shadow', holdMs: 1, users: 0 }, /holdMs must be .*; users must be/)
+  assert.equal(resolveOptions({ service, stack, scenario: { kind: 'shadow' } }).scenario.kind, 'shadow')
 })

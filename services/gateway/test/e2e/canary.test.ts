@@ -2,25 +2,11 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { FLAG } from '@zdd/flags'
-import type { RouteTable } from '@zdd/routes'
 import { flagsFile } from '../helpers/flags.ts'
 import { E2E, type GatewayProcess, startGateway } from '../helpers/gateway.ts'
 import { sendAs, share, users } from '../helpers/load.ts'
-import { startUpstream, type Upstream } from '../helpers/upstream.ts'
-
-function catalogRoutes(stable: Upstream, canary: Upstream): RouteTable {
-  return {
-    upstreams: { catalog: stable.url, 'catalog-canary': canary.url },
-    routes: [
-      {
-        name: 'catalog',
-        prefix: '/api/catalog',
-        upstream: 'catalog',
-        canary: { flag: FLAG.catalogCanary, upstream: 'catalog-canary' },
-      },
-    ],
-  }
-}
+import { catalogRoutes } from '../helpers/routes.ts'
+import { startUpstream } from '../helpers/upstream.ts'
 
 async function rolloutInUse(gateway: GatewayProcess, percent: number): Promise<void> {
   const deadline = performance.now() + 5000

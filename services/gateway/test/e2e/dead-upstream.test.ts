@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { Pool } from 'undici'
 import { flagsFile } from '../helpers/flags.ts'
 import { metricValue, type ServiceProcess, startGateway, startService } from '../helpers/gateway.ts'
+import { catalogRoutes } from '../helpers/routes.ts'
 import { startServiceBalancer } from '../helpers/service-balancer.ts'
 
 const CATALOG = fileURLToPath(new URL('../../../catalog/src/main.ts', import.meta.url))
@@ -34,10 +35,7 @@ async function killOneUnderLoad(t: TestContext, gatewayRetries: number, seconds:
     replicas.map((replica) => replica.port),
   )
   const gateway = await startGateway(t, {
-    routes: {
-      upstreams: { catalog: service.url },
-      routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
-    },
+    routes: catalogRoutes(service),
     env: { FLAGS_FILE: flags.path, GATEWAY_RETRIES: String(gatewayRetries) },
   })
   const client = new Pool(gateway.url, { connections: 32 })

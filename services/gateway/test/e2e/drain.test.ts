@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { flagsFile } from '../helpers/flags.ts'
 import { E2E, startGateway } from '../helpers/gateway.ts'
 import { send } from '../helpers/http.ts'
+import { catalogRoutes } from '../helpers/routes.ts'
 import { sendJson, startUpstream } from '../helpers/upstream.ts'
 
 test(
@@ -18,10 +19,7 @@ test(
     })
     const flags = await flagsFile(t, {})
     const gateway = await startGateway(t, {
-      routes: {
-        upstreams: { catalog: upstream.url },
-        routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
-      },
+      routes: catalogRoutes(upstream),
       env: { FLAGS_FILE: flags.path, SHUTDOWN_DELAY_MS: '200' },
     })
     const readiness = (await (await fetch(`http://127.0.0.1:${gateway.managementPort}/readyz`)).json()) as {

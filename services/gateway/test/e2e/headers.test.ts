@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { flagsFile } from '../helpers/flags.ts'
 import { E2E, startGateway } from '../helpers/gateway.ts'
 import { send } from '../helpers/http.ts'
+import { catalogRoutes } from '../helpers/routes.ts'
 import { startUpstream } from '../helpers/upstream.ts'
 
 test(
@@ -25,10 +26,7 @@ test(
     })
     const flags = await flagsFile(t, {})
     const gateway = await startGateway(t, {
-      routes: {
-        upstreams: { catalog: upstream.url },
-        routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
-      },
+      routes: catalogRoutes(upstream),
       env: { FLAGS_FILE: flags.path },
       trustedClient: false,
     })
@@ -121,10 +119,7 @@ test(
   async (t) => {
     const upstream = await startUpstream(t, 'catalog')
     const flags = await flagsFile(t, {})
-    const routes = {
-      upstreams: { catalog: upstream.url },
-      routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
-    }
+    const routes = catalogRoutes(upstream)
     const open = await startGateway(t, { routes, env: { FLAGS_FILE: flags.path }, trustedClient: false })
     assert.equal((await send(open.port, '/api/catalog/x', { headers: FORGED })).status, 200)
     const untrusted = upstream.seen.at(-1)?.headers ?? {}

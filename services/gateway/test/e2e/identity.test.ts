@@ -4,11 +4,11 @@
 // honoured, so an id found to fall in the canary stays there every time.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { FLAG } from '@zdd/flags'
 import { flagsFile } from '../helpers/flags.ts'
 import { E2E, startGateway } from '../helpers/gateway.ts'
 import { send } from '../helpers/http.ts'
 import { parseRoute } from '../helpers/load.ts'
+import { catalogRoutes } from '../helpers/routes.ts'
 import { startUpstream } from '../helpers/upstream.ts'
 
 const TRIES = 20
@@ -20,17 +20,7 @@ test(
     const stable = await startUpstream(t, 'catalog', { version: 'v1' })
     const canary = await startUpstream(t, 'catalog-canary', { version: 'v2' })
     const flags = await flagsFile(t, { canary: 10 })
-    const routes = {
-      upstreams: { catalog: stable.url, 'catalog-canary': canary.url },
-      routes: [
-        {
-          name: 'catalog',
-          prefix: '/api/catalog',
-          upstream: 'catalog',
-          canary: { flag: FLAG.catalogCanary, upstream: 'catalog-canary' },
-        },
-      ],
-    }
+    const routes = catalogRoutes(stable, canary)
     const env = { FLAGS_FILE: flags.path, GATEWAY_USER_SECRET: 's'.repeat(32) }
     const behindProxy = await startGateway(t, { routes, env })
     const internet = await startGateway(t, { routes, env, trustedClient: false })
@@ -81,10 +71,7 @@ test(
   async (t) => {
     const upstream = await startUpstream(t, 'catalog')
     const flags = await flagsFile(t, {})
-    const routes = {
-      upstreams: { catalog: upstream.url },
-      routes: [{ name: 'catalog', prefix: '/api/catalog', upstream: 'catalog' }],
-    }
+    const routes = catalogRoutes(upstream)
     const off = await startGateway(t, { routes, env: { FLAGS_FILE: flags.path }, trustedClient: false })
     assert.equal((await send(off.port, '/_zdd/session')).status, 404)
     assert.equal((await send(off.port, '/')).status, 404)
