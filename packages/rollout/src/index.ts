@@ -6,20 +6,21 @@ export { type Clock, startClock } from './model/clock.ts'
 export { evict, type PdbSpec, PodDisruptionBudget } from './model/disruption.ts'
 export { drainNode } from './model/drain.ts'
 export { EndpointsController } from './model/endpoints.ts'
+export { EventLog, type RolloutEvent } from './model/events.ts'
 export { Nodes } from './model/nodes.ts'
 export { Pod, type PodSpec } from './model/pod.ts'
+export { freePort, portFree } from './model/ports.ts'
 export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } from './model/strategy.ts'
-
 // The plans: each strategy's steps, written once for the model and the real cluster (plans/).
 export type { Backend } from './plans/backend.ts'
 export { blueGreenPlan } from './plans/blue-green.ts'
 export { canaryPlan } from './plans/canary.ts'
 export { nodeDrainPlan } from './plans/node-drain.ts'
 export { rollingPlan } from './plans/rolling.ts'
-
+export type { RolloutReport } from './report.ts'
+export { resolveOptions } from './resolve.ts'
 // The run machinery: options, load, events, report (run/).
 export type { AppStack, FlagChange } from './run/app-stack.ts'
-export { EventLog, type RolloutEvent } from './run/events.ts'
 export { Harness } from './run/harness.ts'
 export { classifyError, LoadGenerator, parseRoute, parseServedBy, type RequestRecord } from './run/load.ts'
 export {
@@ -29,20 +30,17 @@ export {
   type RunSettings,
   type ScenarioOptions,
 } from './run/options.ts'
-export { freePort, portFree } from './run/ports.ts'
 export type { ProgressSnapshot } from './run/progress.ts'
 export {
   latencySummary,
   noEndpointWindows,
   percentile,
   perVersion,
-  type RolloutReport,
   splitPhases,
   tally,
-} from './run/report.ts'
-export { resolveOptions } from './run/resolve.ts'
-export { runRollout } from './run/run.ts'
+} from './run/tally.ts'
 export { timeline } from './run/timeline.ts'
+export { runRollout } from './run.ts'
 // The scenarios: one file each (scenarios/*.scenario.ts), found by the registry.
 export type { CohortStats } from './scenarios/cohorts.ts'
 export {

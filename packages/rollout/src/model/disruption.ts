@@ -1,4 +1,4 @@
-import type { EventLog } from '../run/events.ts'
+import type { EventLog } from './events.ts'
 import type { Pod } from './pod.ts'
 import type { IntOrPercent } from './strategy.ts'
 

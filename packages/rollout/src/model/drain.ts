@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DrainTimeoutError } from '../errors.ts'
-import type { EventLog } from '../run/events.ts'
 import type { Clock } from './clock.ts'
 import type { EvictionResult } from './disruption.ts'
+import type { EventLog } from './events.ts'
 import type { Nodes } from './nodes.ts'
 import type { Pod } from './pod.ts'
 

@@ -1,6 +1,6 @@
-import type { EventLog } from '../run/events.ts'
 import type { ServiceBalancer } from './balancer.ts'
 import { jittered } from './clock.ts'
+import type { EventLog } from './events.ts'
 import type { Pod } from './pod.ts'
 
 export interface PropagationSpec {

@@ -1,5 +1,5 @@
 import { NoSchedulableNodeError } from '../errors.ts'
-import type { EventLog } from '../run/events.ts'
+import type { EventLog } from './events.ts'
 import type { Pod } from './pod.ts'
 
 /**

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { EventEmitter, once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { EventLog } from '../run/events.ts'
 import type { Clock } from './clock.ts'
+import type { EventLog } from './events.ts'
 import { Prober, type ProbeSpec } from './probe.ts'
 
 /** What a Deployment stamps pods from: the built service and its environment. */

@@ -1,13 +1,21 @@
-import type { Deployment } from './deployment.ts'
 import type { Pod, PodTemplate } from './pod.ts'
-import { resolveRolling } from './strategy.ts'
+import { resolveRolling, type Strategy } from './strategy.ts'
+
+/** What a rolling update needs of its Deployment (deployment.ts): its spec, its pods, and pod creation. */
+export interface RollingTarget {
+  readonly spec: { replicas: number; minReadyMs: number; strategy: Strategy }
+  readonly live: Pod[]
+  createPod(template: PodTemplate): Promise<Pod>
+  deletePod(pod: Pod): unknown
+  until(condition: () => boolean, what: string): Promise<void>
+}
 
 /**
  * RollingUpdate as the Deployment controller computes it: the new ReplicaSet grows within the surge bound
  * (replicas + maxSurge pods at most), old pods go within the availability bound (replicas - maxUnavailable
  * available at least), unhealthy old pods first. Resolves when every live pod is new and available.
  */
-export async function rollingUpdate(deployment: Deployment, template: PodTemplate): Promise<void> {
+export async function rollingUpdate(deployment: RollingTarget, template: PodTemplate): Promise<void> {
   const { spec } = deployment
   if (spec.strategy.type !== 'RollingUpdate') return
   const { replicas, minReadyMs } = spec

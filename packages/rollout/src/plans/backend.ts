@@ -1,5 +1,5 @@
 import type { Clock } from '../model/clock.ts'
-import type { EventLog } from '../run/events.ts'
+import type { EventLog } from '../model/events.ts'
 import type { RequestRecord } from '../run/load.ts'
 
 /** What `kubectl drain` of one node did. */

@@ -1,5 +1,18 @@
-import type { PreviewResult } from '../scenarios/preview.ts'
 import type { Plan } from './backend.ts'
+
+/** One pod's answer to the preview check: its status (null: no answer) and the version it named. */
+export interface PreviewCheck {
+  pod: string
+  status: number | null
+  version?: string
+  error?: string
+}
+
+/** The preview check before a blue-green switch: every pod of the idle colour answered 2xx from its version. */
+export interface PreviewResult {
+  ok: boolean
+  checks: PreviewCheck[]
+}
 
 export interface BlueGreenDetails {
   scaleDownDelayMs: number

@@ -1,4 +1,4 @@
-import { type PerVersion, perVersion, tally } from '../run/report.ts'
+import { type PerVersion, perVersion, tally } from '../run/tally.ts'
 import type { Backend, Plan } from './backend.ts'
 
 export interface CanaryStep {

@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../run/load.ts'
-import { percentile } from '../run/report.ts'
+import { percentile } from '../run/tally.ts'
 
 /** Requests of one cohort (a track, a variant) in a window, and how they fared. */
 export interface CohortStats {

@@ -1,18 +1,7 @@
 import { Client } from 'undici'
 import type { Pod } from '../model/pod.ts'
+import type { PreviewCheck, PreviewResult } from '../plans/blue-green.ts'
 import { parseServedBy } from '../run/load.ts'
-
-export interface PreviewCheck {
-  pod: string
-  status: number | null
-  version?: string
-  error?: string
-}
-
-export interface PreviewResult {
-  ok: boolean
-  checks: PreviewCheck[]
-}
 
 /**
  * The smoke test through a preview Service (catalog-preview in k8s/overlays/blue-green): the service path

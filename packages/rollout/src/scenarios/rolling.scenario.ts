@@ -1,8 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { resolveRolling } from '../model/strategy.ts'
-import { intOrPercent } from '../schema/int-or-percent.ts'
 import type { Problem } from '../schema/rules.ts'
 import { defineScenario } from './define.ts'
+import { intOrPercent } from './int-or-percent.ts'
 import { deploymentUpdate } from './update.ts'
 
 const count = (description: string) => intOrPercent({ description, default: '25%' })

@@ -1,9 +1,9 @@
-import type { Strategy } from '../model/strategy.ts'
-import type { ScenarioDefinition } from '../scenarios/define.ts'
-import { scenarioDefinition } from '../scenarios/registry.ts'
-import { withDefaults } from '../schema/defaults.ts'
-import { invalidOptions, type Problem, problemsOf } from '../schema/rules.ts'
-import { type GivenOptions, type RolloutOptions, RunSchema, type RunSettings } from './options.ts'
+import type { Strategy } from './model/strategy.ts'
+import { type GivenOptions, type RolloutOptions, RunSchema, type RunSettings } from './run/options.ts'
+import type { ScenarioDefinition } from './scenarios/define.ts'
+import { scenarioDefinition } from './scenarios/registry.ts'
+import { withDefaults } from './schema/defaults.ts'
+import { invalidOptions, type Problem, problemsOf } from './schema/rules.ts'
 
 const ROLLING: Strategy = { type: 'RollingUpdate', maxSurge: '25%', maxUnavailable: '25%' }
 

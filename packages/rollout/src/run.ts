@@ -1,20 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { scenarioDefinition } from '../scenarios/registry.ts'
-import type { ScenarioRunner } from '../scenarios/runner.ts'
-import { Harness, type RolloutHooks } from './harness.ts'
-import { type GivenOptions, type RolloutOptions, RunSchema, type RunSettings } from './options.ts'
-import {
-  latencySummary,
-  noEndpointWindows,
-  perVersion,
-  type RolloutReport,
-  splitPhases,
-  tally,
-} from './report.ts'
+import type { RolloutReport } from './report.ts'
 import { resolveOptions } from './resolve.ts'
-import { timeline } from './timeline.ts'
+import { Harness, type RolloutHooks } from './run/harness.ts'
+import { type GivenOptions, type RolloutOptions, RunSchema, type RunSettings } from './run/options.ts'
+import { latencySummary, noEndpointWindows, perVersion, splitPhases, tally } from './run/tally.ts'
+import { timeline } from './run/timeline.ts'
+import { scenarioDefinition } from './scenarios/registry.ts'
+import type { ScenarioRunner } from './scenarios/runner.ts'
 
-export type { RolloutHooks } from './harness.ts'
+export type { RolloutHooks } from './run/harness.ts'
 
 /**
  * One proof: pods of the built service behind a connection-level Service, open-loop keep-alive load,

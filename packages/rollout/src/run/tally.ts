@@ -1,17 +1,8 @@
-import type { BalancerStats } from '../model/balancer.ts'
-import type { Termination } from '../model/pod.ts'
-import type { BlueGreenDetails } from '../plans/blue-green.ts'
-import type { CanaryDetails } from '../plans/canary.ts'
-import type { DrainDetails } from '../plans/node-drain.ts'
-import type { AbDetails } from '../scenarios/ab.scenario.ts'
-import type { CanaryFlagsDetails } from '../scenarios/canary-flags.scenario.ts'
-import type { FeatureSwitchDetails } from '../scenarios/feature-switch.scenario.ts'
-import type { GatewayCounters } from '../scenarios/gateway-metrics.ts'
-import type { ShadowDetails } from '../scenarios/shadow.scenario.ts'
-import type { RolloutEvent } from './events.ts'
+import type { RolloutEvent } from '../model/events.ts'
 import type { FailureKind, RequestRecord } from './load.ts'
 import { countOutcome } from './outcome.ts'
-import type { Timeline } from './timeline.ts'
+
+// What a report computes from the request records and the events: counts, versions, latency, phases.
 
 export interface Tally {
   total: number
@@ -24,38 +15,21 @@ export interface Tally {
 /** Requests by the version that served them, or for a failure, of the pod the connection was routed to. */
 export type PerVersion = Record<string, { ok: number; failed: number }>
 
-export interface RolloutReport extends Tally {
-  /** rolling, recreate, blue-green, canary, node-drain (the scenario's kind). */
-  strategy: string
-  unprepared: boolean
-  durationMs: number
-  /** From rollout-started to rollout-complete: how long the change itself took. */
-  rolloutMs: number
-  /** Set when the rollout stopped before its end (canary errors, failed preview): what and why. */
-  aborted?: string
-  latencyMs: { p50: number; p99: number; max: number }
-  /** Requests sent before, during and after the rollout itself (count per phase). */
-  phases: { before: Tally; during: Tally; after: Tally }
-  parameters: Record<string, unknown>
-  finalPods: Array<{ name: string; version: string; ready: boolean; node?: string }>
-  terminations: Termination[]
-  balancer: BalancerStats
-  /** Windows in which the Service had no endpoint at all, after load started (Recreate's downtime). */
-  downtime: { windows: Array<{ fromMs: number; toMs: number }>; totalMs: number }
-  events: RolloutEvent[]
-  /** Failures attributed to versions where the Service's routing tells (`unattributed` otherwise). */
-  perVersion: PerVersion
-  /** Per time bucket: sent, ok, failed by kind, ok by version; what the HTML chart draws. */
-  timeline: Timeline
-  blueGreen?: BlueGreenDetails
-  canary?: CanaryDetails
-  drain?: DrainDetails
-  /** Runs with a gateway in front: what its /metrics counted (retries it made, upstream errors, answers). */
-  gateway?: GatewayCounters
-  canaryFlags?: CanaryFlagsDetails
-  ab?: AbDetails
-  shadow?: ShadowDetails
-  featureSwitch?: FeatureSwitchDetails
+export interface LatencySummary {
+  p50: number
+  p99: number
+  max: number
+}
+
+export interface Phases {
+  before: Tally
+  during: Tally
+  after: Tally
+}
+
+export interface Downtime {
+  windows: Array<{ fromMs: number; toMs: number }>
+  totalMs: number
 }
 
 export function tally(records: Iterable<RequestRecord>): Tally {
@@ -97,7 +71,7 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank] ?? 0
 }
 
-export function latencySummary(records: readonly RequestRecord[]): RolloutReport['latencyMs'] {
+export function latencySummary(records: readonly RequestRecord[]): LatencySummary {
   const latencies = records.map((record) => record.latencyMs)
   const round = (n: number) => Math.round(n * 100) / 100
   return {
@@ -107,11 +81,7 @@ export function latencySummary(records: readonly RequestRecord[]): RolloutReport
   }
 }
 
-export function splitPhases(
-  records: readonly RequestRecord[],
-  startMs: number,
-  endMs: number,
-): RolloutReport['phases'] {
+export function splitPhases(records: readonly RequestRecord[], startMs: number, endMs: number): Phases {
   return {
     before: tally(records.filter((r) => r.tMs < startMs)),
     during: tally(records.filter((r) => r.tMs >= startMs && r.tMs <= endMs)),
@@ -120,7 +90,7 @@ export function splitPhases(
 }
 
 /** Replays endpoint events: the intervals during which the Service had no endpoint to send a connection to. */
-export function noEndpointWindows(events: readonly RolloutEvent[], endMs: number): RolloutReport['downtime'] {
+export function noEndpointWindows(events: readonly RolloutEvent[], endMs: number): Downtime {
   const loadStart = events.find((e) => e.type === 'load-started')?.tMs
   const windows: Array<{ fromMs: number; toMs: number }> = []
   if (loadStart === undefined) return { windows, totalMs: 0 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../model/clock.ts'
+import type { Clock } from './clock.ts'
 
 export type RolloutEventType =
   | 'pod-created'
