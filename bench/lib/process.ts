@@ -5,7 +5,7 @@ import { request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /** Ports come from the harness, like the pods' own. */
-export { freePort } from '@zdd/rollout'
+export { freePort } from '@zdd/ports'
 
 /** One GET on a fresh connection; the status code, or 0 when the connection failed or timed out. */
 export function getStatus(port: number, path: string, timeoutMs = 1000): Promise<number> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { portFree } from '@zdd/rollout'
+import { portFree } from '@zdd/test-support'
 import { request } from 'undici'
 import { freeBasePort, readJson, runCli, scratch, startCli, waitForOutput } from '../helpers/cli.ts'
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { portFree } from '@zdd/rollout'
+import { portFree } from '@zdd/test-support'
 
 export const CLI = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname
 

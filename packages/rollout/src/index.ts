@@ -9,7 +9,6 @@ export { EndpointsController } from './model/endpoints.ts'
 export { EventLog, type RolloutEvent } from './model/events.ts'
 export { Nodes } from './model/nodes.ts'
 export { Pod, type PodSpec } from './model/pod.ts'
-export { freePort, portFree } from './model/ports.ts'
 export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } from './model/strategy.ts'
 // The plans: each strategy's steps, written once for the model and the real cluster (plans/).
 export type { Backend } from './plans/backend.ts'

@@ -1,3 +1,3 @@
 export { get, type HttpAnswer, type RequestExtra, request } from './http.ts'
-export { freePort, freePorts } from './ports.ts'
+export { freePort, freePorts, portFree } from './ports.ts'
 export { waitFor } from './wait.ts'

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { portFree } from '@zdd/rollout'
+import { portFree } from '@zdd/ports'
 import { type FlagSpec, intFlag, parseFlags, usage } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { localFlagsFile, stateDir } from '../paths.ts'

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { freePort } from '@zdd/ports'
 import { NoTemplateError, PodStartError, RolloutTimeoutError } from '../errors.ts'
 import type { Clock } from './clock.ts'
 import type { EventLog } from './events.ts'
 import { Pod, type PodSpec, type PodTemplate, type Termination } from './pod.ts'
-import { freePort } from './ports.ts'
 import { rollingUpdate } from './rolling-update.ts'
 import type { Strategy } from './strategy.ts'
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { EventLog, freePort, Pod, type PodSpec, startClock } from '@zdd/rollout'
+import { freePort } from '@zdd/ports'
+import { EventLog, Pod, type PodSpec, startClock } from '@zdd/rollout'
 
 // The repository's built catalog, run as the pod's process (by path: a package never depends on a service).
 const CATALOG = fileURLToPath(new URL('../../../../services/catalog/dist/main.js', import.meta.url))

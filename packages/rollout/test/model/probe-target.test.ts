@@ -4,7 +4,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { EventLog, freePort, Harness, Pod, type PodSpec, resolveOptions, startClock } from '@zdd/rollout'
+import { freePort } from '@zdd/ports'
+import { EventLog, Harness, Pod, type PodSpec, resolveOptions, startClock } from '@zdd/rollout'
 
 const SERVER = fileURLToPath(new URL('../fixtures/probe-server.ts', import.meta.url))
 const service = { name: 'probe', entry: SERVER, path: '/ok' }

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto'
 import { chmodSync, cpSync, existsSync, mkdirSync, renameSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
+import { freePort, portFree } from '@zdd/ports'
 import { PostgresUserError } from '../errors.ts'
 import { findPostgres, type PostgresBinaries } from '../postgres/binaries.ts'
 import { type Cluster, clusterPid, clusterPort, initCluster, startCluster } from '../postgres/cluster.ts'
 import { canEnter, canRun, postgresRunAs, type RunAs } from '../postgres/user.ts'
-import { freePort, portFree } from './ports.ts'
 
 /**
  * Where the cluster lives: `<dir>/postgres`, unless Postgres runs as another user (we are root) who cannot

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEMO_FLAGS_FILE, type FlagsDocument, readFlagsFile } from '@zdd/flags'
+import { portFree } from '@zdd/ports'
 import { AdminClient } from '../admin.ts'
 import { AlreadyRunningError, PortInUseError, TokenRejectedError } from '../errors.ts'
 import { type SeedResult, seedFlags } from '../seed.ts'
 import { wipeLocalUnleash } from './down.ts'
-import { portFree } from './ports.ts'
 import { ensureCluster } from './postgres.ts'
 import { healthy, isServer, spawnServer, stopServer, waitHealthy } from './server.ts'
 import {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createServer } from 'node:net'
+import { freePort } from '@zdd/ports'
 import { Child } from '../child.ts'
 import { endLeftovers, type Leftover } from '../leftovers.ts'
 import type { VerifyOptions } from '../options.ts'
@@ -48,22 +48,6 @@ export async function launch(target: Target, argv = target.argv): Promise<Launch
     probePort: options.probesOnPort ? port : managementPort,
     marker,
     origin,
-  }
-}
-
-/** A port free on 127.0.0.1 right now (the kernel picks it), other than `not`. */
-export async function freePort(not?: number): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer()
-      server.unref()
-      server.once('error', reject)
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number }
-        server.close(() => resolve(port))
-      })
-    })
-    if (port !== not) return port
   }
 }
 
