@@ -344,13 +344,22 @@ function checkDeployed(service: string, build: BuildResult, app: string): void {
   )
   for (const dep of required) assert.ok(installed.has(dep), `${dep}, a production dependency, is installed`)
 
-  // Workspace packages resolve as main.js will import them: to their dist/, inside the image folder.
+  // Workspace packages resolve as their importers will import them (main.js, or the workspace package that
+  // depends on one): to their dist/, inside the image folder.
+  const importerDir = new Map<string, string>()
+  for (const dep of Object.keys(WORKSPACE.get(`@zdd/${service}`)?.dependencies ?? {}))
+    importerDir.set(dep, app)
   for (const name of closure) {
     if (name === `@zdd/${service}`) continue
-    const resolved = realpathSync(fileURLToPath(resolveFrom(app, name)))
+    const from = importerDir.get(name)
+    assert.ok(from, `${name} is imported by the service or by a workspace package resolved before it`)
+    const resolved = realpathSync(fileURLToPath(resolveFrom(from, name)))
     assert.ok(resolved.startsWith(`${app}/`), `${name} resolves inside the image (${resolved})`)
     assert.match(resolved, /\/dist\/[^/]+\.js$/, `${name} resolves to compiled JavaScript in dist/`)
     const packageDir = resolved.slice(0, resolved.lastIndexOf('/dist/'))
+    for (const dep of Object.keys(WORKSPACE.get(name)?.dependencies ?? {})) {
+      if (WORKSPACE.has(dep) && !importerDir.has(dep)) importerDir.set(dep, packageDir)
+    }
     // Everything the package ships besides dist/, and above all FLAGS_FILE's default: without it a service
     // that evaluates flags exits at start-up unless a flags file is mounted (k8s/components/flags-file).
     for (const entry of WORKSPACE.get(name)?.files ?? []) {
