@@ -14,6 +14,16 @@ export { type IntOrPercent, parseIntOrPercent, resolveRolling, type Strategy } f
 export type { Backend } from './plans/backend.ts'
 export { blueGreenPlan } from './plans/blue-green.ts'
 export { canaryPlan } from './plans/canary.ts'
+export {
+  JUDGE_DEFAULTS,
+  type JudgeOptions,
+  judge,
+  leastRequests,
+  type Outcome,
+  type Sample,
+  type Verdict,
+  wilson,
+} from './plans/judge.ts'
 export { nodeDrainPlan } from './plans/node-drain.ts'
 export { rollingPlan } from './plans/rolling.ts'
 export type { RolloutReport } from './report.ts'
