@@ -5,6 +5,7 @@ import { FlagsEnv } from '../../packages/flags/src/config.ts'
 import { LifecycleEnv } from '../../packages/lifecycle/src/config.ts'
 import { RunSchema } from '../../packages/rollout/src/run/options.ts'
 import { scenarioDefinitions } from '../../packages/rollout/src/scenarios/registry.ts'
+import { flagOf as demoFlag, toText } from '../../packages/rollout/src/schema/text.ts'
 import { flagOf, VerifyOptionsSchema } from '../../packages/verify/src/options.ts'
 import { CatalogEnv } from '../../services/catalog/src/config.ts'
 import { GatewayEnv } from '../../services/gateway/src/config.ts'
@@ -81,22 +82,8 @@ export function verifyOptionsTable(): string {
   ])
 }
 
-/** A demo option's flag, as the CLI derives it (packages/cli/src/demo/flags.ts): `flag`, or kebab-case. */
-const demoFlag = (name: string, field: TSchema & { flag?: unknown }) =>
-  typeof field.flag === 'string' ? field.flag : name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-
-/** A default as it is typed on the command line. */
-function typed(value: unknown): string {
-  if (value === undefined) return '(unset)'
-  if (value === null) return '`none`'
-  if (Array.isArray(value)) return `\`${value.join(',')}\``
-  if (typeof value === 'object') {
-    return `\`${Object.entries(value as object)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(',')}\``
-  }
-  return `\`${String(value)}\``
-}
+/** A default as it is typed on the command line (`toText`, what the CLI's help shows). */
+const typed = (value: unknown) => (value === undefined ? '(unset)' : `\`${toText(value)}\``)
 
 /** `zdd demo`'s own options of each scenario, from the scenarios' schemas. */
 export function scenarioOptionsTable(): string {

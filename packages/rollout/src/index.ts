@@ -69,4 +69,4 @@ export {
 export type { ScenarioDetails, ScenarioRunner } from './scenarios/runner.ts'
 // Option schemas in words and from text: what the CLI derives its flags, help and errors from (schema/).
 export { invalidOptions, type Problem, ruleOf } from './schema/rules.ts'
-export { fromText } from './schema/text.ts'
+export { flagOf, fromText, toText } from './schema/text.ts'

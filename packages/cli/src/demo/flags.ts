@@ -1,13 +1,6 @@
 import { Kind, type TSchema } from '@sinclair/typebox'
-import { RunSchema, type ScenarioDefinition, scenarioDefinitions } from '@zdd/rollout'
+import { flagOf, RunSchema, type ScenarioDefinition, scenarioDefinitions, toText } from '@zdd/rollout'
 import type { FlagSpec } from '../args.ts'
-
-/** How an option is written on the command line: its schema's `flag`, or its name in kebab-case. */
-export function flagName(option: string, schema: TSchema): string {
-  return typeof schema.flag === 'string'
-    ? schema.flag
-    : option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-}
 
 /** Options of `demo` that belong to the CLI, not to a run: the output files and the service's latency. */
 const CLI_FLAGS: FlagSpec = {
@@ -50,8 +43,8 @@ export function allFlags(): FlagSpec {
   for (const [option, schema] of Object.entries(RunSchema.properties)) {
     const others = definitions
       .filter((d) => d.runDefaults?.[option as keyof typeof d.runDefaults] !== undefined)
-      .map((d) => `${d.kind}: ${shown(d.runDefaults?.[option as keyof typeof d.runDefaults])}`)
-    const flag = run[flagName(option, schema)]
+      .map((d) => `${d.kind}: ${toText(d.runDefaults?.[option as keyof typeof d.runDefaults])}`)
+    const flag = run[flagOf(option, schema)]
     if (flag && others.length > 0) flag.default = [flag.default ?? 'none', ...others].join('; ')
   }
   const own: FlagSpec = {}
@@ -74,10 +67,10 @@ function schemaFlags(schema: TSchema, defaults: Record<string, unknown> = {}): F
   const spec: FlagSpec = {}
   for (const [option, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
     const fallback = defaults[option] ?? property.default
-    spec[flagName(option, property)] = {
+    spec[flagOf(option, property)] = {
       type: property[Kind] === 'Boolean' ? 'boolean' : 'string',
       description: `${property.description ?? option}${range(property)}`,
-      ...(fallback === undefined || property[Kind] === 'Boolean' ? {} : { default: shown(fallback) }),
+      ...(fallback === undefined || property[Kind] === 'Boolean' ? {} : { default: toText(fallback) }),
     }
   }
   return spec
@@ -88,16 +81,4 @@ function range(schema: TSchema): string {
   const kind = schema[Kind]
   if ((kind !== 'Integer' && kind !== 'Number') || schema.minimum === undefined) return ''
   return ` (${schema.minimum}-${schema.maximum ?? '∞'})`
-}
-
-/** A default as it would be typed: lists with commas, objects as key=value, null as none. */
-export function shown(value: unknown): string {
-  if (value === null) return 'none'
-  if (Array.isArray(value)) return value.join(',')
-  if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}=${String(v)}`)
-      .join(',')
-  }
-  return String(value)
 }

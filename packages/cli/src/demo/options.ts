@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import {
   DEFAULT_SERVICE,
+  flagOf,
   fromText,
   type GivenOptions,
   type Problem,
@@ -14,7 +15,7 @@ import { intFlag } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { serviceEntry } from '../paths.ts'
 import { appStack } from './app-stack.ts'
-import { flagName, ownersOf } from './flags.ts'
+import { ownersOf } from './flags.ts'
 
 export type Flags = Record<string, string | boolean | undefined>
 export type DemoOptions = RolloutOptions
@@ -59,7 +60,7 @@ export function optionsFrom(kind: string, flags: Flags): DemoOptions {
 function fromFlags(schema: TSchema, flags: Flags): Record<string, unknown> {
   const values: Record<string, unknown> = {}
   for (const [option, property] of Object.entries(schema.properties as Record<string, TSchema>)) {
-    const raw = flags[flagName(option, property)]
+    const raw = flags[flagOf(option, property)]
     if (raw !== undefined) values[option] = typeof raw === 'boolean' ? raw : fromText(property, raw)
   }
   return values
@@ -71,7 +72,7 @@ function usageOf(definition: ScenarioDefinition, problem: Problem, flags: Flags)
   const schema = (definition.options.properties[option] ??
     RunSchema.properties[option as keyof typeof RunSchema.properties]) as TSchema | undefined
   if (!schema) return `${problem.option} ${problem.rule}`
-  const flag = flagName(option, schema)
+  const flag = flagOf(option, schema)
   const typed = flags[flag]
   const got = typed === undefined ? `default ${JSON.stringify(problem.got)}` : `"${String(typed)}"`
   return `--${flag} ${problem.rule} (got ${got})`

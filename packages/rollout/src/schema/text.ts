@@ -56,3 +56,22 @@ function unionFromText(members: TSchema[], text: string): unknown {
   }
   return text
 }
+
+/** How an option is written on the command line: its schema's `flag`, or its name in kebab-case. */
+export function flagOf(option: string, schema: TSchema): string {
+  return typeof schema.flag === 'string'
+    ? schema.flag
+    : option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+}
+
+/** A value as it would be typed (what `fromText` reads back): lists with commas, objects as key=value, null as none. */
+export function toText(value: unknown): string {
+  if (value === null) return 'none'
+  if (Array.isArray(value)) return value.join(',')
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(',')
+  }
+  return String(value)
+}
