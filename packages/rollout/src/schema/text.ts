@@ -58,10 +58,9 @@ function unionFromText(members: TSchema[], text: string): unknown {
 }
 
 /** How an option is written on the command line: its schema's `flag`, or its name in kebab-case. */
-export function flagOf(option: string, schema: TSchema): string {
-  return typeof schema.flag === 'string'
-    ? schema.flag
-    : option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+export function flagOf(option: string, schema: object): string {
+  const { flag } = schema as { flag?: unknown }
+  return typeof flag === 'string' ? flag : option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 }
 
 /** A value as it would be typed (what `fromText` reads back): lists with commas, objects as key=value, null as none. */
