@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { delimiter, resolve } from 'node:path'
 import { loadScenarios, scenarioDefinitions } from '@zdd/rollout'
+import { canary } from './commands/canary.ts'
 import { cluster } from './commands/cluster.ts'
 import { demo } from './commands/demo.ts'
 import { flags } from './commands/flags.ts'
@@ -15,6 +16,8 @@ Commands:
 ${demoLines()}
   demo all [options]       every strategy but gateway-rolling in turn, then one comparison table
                            (every demo: --unprepared for the control, --json FILE, --html FILE)
+  canary start|status|pause|resume|promote|abort
+                           operate a progressive rollout from any terminal (zdd canary help)
   up [--base-port 3000]    run the local stack (gateway, catalog v1 + canary v2, recommendations a/b)
      [--unleash]           … with flags from the local Unleash (zdd flags up) instead of the file
   flags list|set|reset     show or change the feature flags of the local stack
@@ -27,7 +30,8 @@ ${demoLines()}
                            report whether it loses requests, and why (zdd verify --help)
   help                     this text
 
-Exit codes: 0 ok, 2 usage error, 3 requests were lost, 4 a rollout was aborted (nothing lost).`
+Exit codes: 0 ok, 2 usage error, 3 requests were lost, 4 a rollout was aborted (nothing lost),
+5 a progressive rollout paused for an operator, 6 a canary command could not be applied.`
 }
 
 /** One line per scenario, from its definition: `zdd demo <kind> --help` has its options. */
@@ -40,6 +44,8 @@ function demoLines(): string {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv
   switch (command) {
+    case 'canary':
+      return canary(rest)
     case 'cluster':
       return cluster(rest)
     case 'demo':

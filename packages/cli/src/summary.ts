@@ -1,6 +1,7 @@
 import type { RolloutReport, Scenario } from '@zdd/rollout'
 import { appHeadline, appLines } from './summary-app.ts'
 import { clusterHeadline, clusterLines, isCluster } from './summary-cluster.ts'
+import { progressiveLines, progressiveVerdict } from './summary-progressive.ts'
 
 const INDENT = '            '
 
@@ -32,10 +33,11 @@ export function summary(report: RolloutReport): string {
         ]),
     ...why(report),
     '',
-    report.failed === 0
-      ? `ZERO LOSS: all ${report.total} requests succeeded during the rollout.`
-      : `LOST ${report.failed} of ${report.total} requests (${((100 * report.failed) / Math.max(1, report.total)).toFixed(2)}%).`,
-    ...(report.aborted ? [`ABORTED: ${report.aborted}`] : []),
+    progressiveVerdict(report) ??
+      (report.failed === 0
+        ? `ZERO LOSS: all ${report.total} requests succeeded during the rollout.`
+        : `LOST ${report.failed} of ${report.total} requests (${((100 * report.failed) / Math.max(1, report.total)).toFixed(2)}%).`),
+    ...(report.progressive ? [] : report.aborted ? [`ABORTED: ${report.aborted}`] : []),
   ]
   return lines.join('\n')
 }
@@ -94,7 +96,7 @@ function strategyLines(r: RolloutReport): string[] {
       `  after     ${layout(drain.after)}`,
     )
   }
-  return [...lines, ...appLines(r), ...clusterLines(r)]
+  return [...lines, ...progressiveLines(r), ...appLines(r), ...clusterLines(r)]
 }
 
 /** Why requests were lost, in the terms of docs/zero-downtime.md. */

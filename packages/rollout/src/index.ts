@@ -15,6 +15,14 @@ export type { Backend } from './plans/backend.ts'
 export { blueGreenPlan } from './plans/blue-green.ts'
 export { canaryPlan } from './plans/canary.ts'
 export {
+  type Analysis,
+  OPERATOR_COMMANDS,
+  type OperatorCommand,
+  type RolloutControl,
+  type RolloutPhase,
+  type RolloutState,
+} from './plans/control.ts'
+export {
   JUDGE_DEFAULTS,
   type JudgeOptions,
   judge,
@@ -25,6 +33,12 @@ export {
   wilson,
 } from './plans/judge.ts'
 export { nodeDrainPlan } from './plans/node-drain.ts'
+export {
+  type ProgressiveDetails,
+  type ProgressiveOptions,
+  type ProgressiveOutcome,
+  progressivePlan,
+} from './plans/progressive.ts'
 export { rollingPlan } from './plans/rolling.ts'
 export type { RolloutReport } from './report.ts'
 export { resolveOptions } from './resolve.ts'
@@ -67,6 +81,7 @@ export {
   scenarioDefinitions,
 } from './scenarios/registry.ts'
 export type { ScenarioDetails, ScenarioRunner } from './scenarios/runner.ts'
+export { fileControl, readRolloutState, rolloutStateDir, sendRolloutCommand } from './scenarios/state-file.ts'
 // Option schemas in words and from text: what the CLI derives its flags, help and errors from (schema/).
 export { invalidOptions, type Problem, ruleOf } from './schema/rules.ts'
 export { flagOf, fromText, toText } from './schema/text.ts'

@@ -4,6 +4,7 @@ import type { Termination } from './model/pod.ts'
 import type { BlueGreenDetails } from './plans/blue-green.ts'
 import type { CanaryDetails } from './plans/canary.ts'
 import type { DrainDetails } from './plans/node-drain.ts'
+import type { ProgressiveDetails } from './plans/progressive.ts'
 import type { Downtime, LatencySummary, PerVersion, Phases, Tally } from './run/tally.ts'
 import type { Timeline } from './run/timeline.ts'
 import type { AbDetails } from './scenarios/ab.scenario.ts'
@@ -37,6 +38,8 @@ export interface RolloutReport extends Tally {
   timeline: Timeline
   blueGreen?: BlueGreenDetails
   canary?: CanaryDetails
+  /** progressive: the outcome, each step's analyses with their PromQL and numbers. */
+  progressive?: ProgressiveDetails
   drain?: DrainDetails
   /** Runs with a gateway in front: what its /metrics counted (retries it made, upstream errors, answers). */
   gateway?: GatewayCounters

@@ -15,6 +15,7 @@ export const catalogService: ServiceDefinition<typeof CatalogEnv> = {
     useFlags(app, ctx)
     productRoutes(app, {
       latencyMs: config.CATALOG_LATENCY_MS,
+      errorPercent: config.CATALOG_ERROR_PERCENT,
       version: config.APP_VERSION,
       discountPercent: config.CATALOG_DISCOUNT_PERCENT,
     })

@@ -1,4 +1,5 @@
 import { type RolloutReport, runRollout } from '@zdd/rollout'
+import { progressiveExit } from '../summary-progressive.ts'
 import { LiveView } from '../view.ts'
 import type { DemoOptions } from './options.ts'
 
@@ -17,8 +18,13 @@ export async function watchRun(options: DemoOptions): Promise<RolloutReport> {
   }
 }
 
-/** 0 nothing lost, 3 requests were lost, 4 the rollout was aborted without losing any. */
+/**
+ * 0 nothing lost, 3 requests were lost, 4 the rollout was aborted without losing any; a progressive
+ * rollout: 5 when it paused, and its canary's own errors are not losses.
+ */
 export function exitCode(report: RolloutReport): number {
+  const progressive = progressiveExit(report)
+  if (progressive !== undefined) return progressive
   if (report.failed > 0) return 3
   return report.aborted ? 4 : 0
 }

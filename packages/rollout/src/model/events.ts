@@ -27,6 +27,11 @@ export type RolloutEventType =
   | 'canary-step'
   | 'canary-observed'
   | 'rollout-aborted'
+  /** A progressive rollout's look at its step (Prometheus' numbers, the verdict). */
+  | 'canary-analysis'
+  | 'rollout-paused'
+  /** An operator's pause, resume, promote or abort reached the rollout. */
+  | 'operator-command'
   | 'node-cordoned'
   | 'node-uncordoned'
   | 'pod-evicted'

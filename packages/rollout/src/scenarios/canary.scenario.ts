@@ -4,6 +4,7 @@ import type { RolloutOptions } from '../run/options.ts'
 import { defineScenario } from './define.ts'
 import { modelBackend } from './model-backend.ts'
 import { planRunner, startDeployment } from './plan-runner.ts'
+import { REPLICA_STEPS } from './replica-steps.ts'
 import type { ScenarioRunner } from './runner.ts'
 
 const Options = Type.Object({
@@ -61,16 +62,6 @@ export default defineScenario({
   summary: 'a canary Deployment beside the stable, scaled step by step (replica ratio), then promoted',
   order: 40,
   options: Options,
-  runDefaults: { replicas: 4, maxRequestsPerConnection: 10 },
-  // Below the replicas; with fewer than 2 the check names --replicas rather than an empty default.
-  defaultsFor: (run) => ({ steps: [1, 2].filter((n) => n < Math.max(2, run.replicas)) }),
-  check(scenario, run) {
-    if (run.replicas < 2)
-      return [{ option: 'replicas', rule: 'must be at least 2 for a canary', got: run.replicas }]
-    const last = scenario.steps.at(-1) ?? 0
-    return last < run.replicas
-      ? []
-      : [{ option: 'steps', rule: `must stay below the replicas (${run.replicas})`, got: scenario.steps }]
-  },
+  ...REPLICA_STEPS,
   runner: canary,
 })

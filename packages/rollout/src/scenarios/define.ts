@@ -10,6 +10,8 @@ export interface ScenarioService {
   path: string
   /** The environment variable that slows the service down (the demos' `--latency-ms`). */
   latencyEnv?: string
+  /** The environment variable that makes it fail a share of requests (a bad build for canary demos). */
+  errorEnv?: string
   /** Variables the scenario sets on it, from its options. */
   env?: Record<string, string>
 }
@@ -55,4 +57,5 @@ export const DEFAULT_SERVICE: ScenarioService = {
   name: 'catalog',
   path: '/products',
   latencyEnv: 'CATALOG_LATENCY_MS',
+  errorEnv: 'CATALOG_ERROR_PERCENT',
 }

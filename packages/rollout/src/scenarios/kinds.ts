@@ -5,6 +5,7 @@ import type { CanaryFlagsScenario } from './canary-flags.scenario.ts'
 import type { FeatureSwitchScenario } from './feature-switch.scenario.ts'
 import type { GatewayRollingScenario } from './gateway-rolling.scenario.ts'
 import type { NodeDrainScenario } from './node-drain.scenario.ts'
+import type { ProgressiveScenario } from './progressive.scenario.ts'
 import type { RollingScenario } from './rolling.scenario.ts'
 import type { ShadowScenario } from './shadow.scenario.ts'
 
@@ -18,6 +19,7 @@ export type Scenario =
   | { kind: 'recreate' }
   | ({ kind: 'blue-green' } & BlueGreenScenario)
   | ({ kind: 'canary' } & CanaryScenario)
+  | ({ kind: 'progressive' } & ProgressiveScenario)
   | ({ kind: 'node-drain' } & NodeDrainScenario)
   | ({ kind: 'gateway-rolling' } & GatewayRollingScenario)
   | ({ kind: 'canary-flags' } & CanaryFlagsScenario)

@@ -10,7 +10,8 @@ import type { Harness } from '../run/harness.ts'
 
 /** How the model makes a Deployment a plan names before it exists (green, the canary). */
 export interface ModelTemplates {
-  [deployment: string]: { version: string; labels?: Record<string, string> }
+  /** `env` adds to the service's own environment (a demo knob that makes a bad build). */
+  [deployment: string]: { version: string; labels?: Record<string, string>; env?: Record<string, string> }
 }
 
 export interface ModelNodes {
@@ -36,7 +37,12 @@ export function modelBackend(h: Harness, templates: ModelTemplates = {}, cluster
     const known = templates[name]
     const labels = { ...(d?.template?.labels ?? {}), ...(known?.labels ?? {}) }
     const { app: _app, ...extra } = labels
-    return h.template(version ?? d?.template?.version ?? known?.version ?? h.options.toVersion, extra)
+    const service = h.options.service
+    return h.template(
+      version ?? d?.template?.version ?? known?.version ?? h.options.toVersion,
+      extra,
+      known?.env ? { ...service, env: { ...service.env, ...known.env } } : service,
+    )
   }
   // The Service routes to exactly the selected live pods, and the removed ones have exited.
   const settle = async (d: Deployment) => {

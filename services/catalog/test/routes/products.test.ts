@@ -63,3 +63,20 @@ test('CATALOG_LATENCY_MS delays every /products answer', async (t) => {
     assert.ok(performance.now() - startedAt >= 140, `${url} answered before CATALOG_LATENCY_MS`)
   }
 })
+
+test('CATALOG_ERROR_PERCENT fails that share of /products, spread evenly; 0 fails none (the control)', async (t) => {
+  const statuses = async (env: Record<string, string>) => {
+    const app = await build(t, env)
+    const codes: number[] = []
+    for (let i = 0; i < 40; i++) codes.push((await app.inject({ url: '/products' })).statusCode)
+    return codes
+  }
+  const bad = await statuses({ CATALOG_ERROR_PERCENT: '10' })
+  assert.equal(bad.filter((code) => code === 500).length, 4)
+  assert.deepEqual(
+    bad.flatMap((code, i) => (code === 500 ? [i + 1] : [])),
+    [10, 20, 30, 40],
+    'every tenth request',
+  )
+  assert.equal((await statuses({})).filter((code) => code !== 200).length, 0)
+})

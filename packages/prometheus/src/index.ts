@@ -1,0 +1,6 @@
+export { prometheusBinary } from './binary.ts'
+export { prometheusConfig, type Target, targetsDocument } from './config.ts'
+export { PrometheusMissingError, PrometheusStartError, QueryError } from './errors.ts'
+export { instantQuery, type Series } from './query.ts'
+export { type VersionSample, versionSamples, type WindowSamples, windowIncrease } from './samples.ts'
+export { type Prometheus, type PrometheusOptions, startPrometheus } from './server.ts'

@@ -1,0 +1,264 @@
+import type { Backend, Plan } from './backend.ts'
+import type { Analysis, OperatorCommand, RolloutControl, RolloutState } from './control.ts'
+import { type JudgeOptions, judge, type Sample } from './judge.ts'
+
+/** Per-version numbers over a window (Unix ms), with the queries that measured them. */
+export interface WindowMeasure {
+  queries: Analysis['queries']
+  versions: Record<string, Sample>
+}
+
+export interface ProgressiveOptions {
+  app: string
+  replicas: number
+  /** Canary replicas at each step (replica ratio); promotion follows the last. */
+  steps: readonly number[]
+  stableVersion: string
+  canaryVersion: string
+  /** Between two looks at a step: the longest an automatic decision waits. */
+  decisionIntervalMs: number
+  /** An inconclusive step waits this long, then the rollout pauses and says why. */
+  stepTimeoutMs: number
+  /** A paused rollout waits this long for an operator before the plan ends, still paused (0: not at all). */
+  holdPausedMs: number
+  judge: Partial<JudgeOptions>
+  /** Where the numbers come from, in words (the state's `source`). */
+  source: string
+  measure(fromMs: number, toMs: number): Promise<WindowMeasure>
+  control: RolloutControl
+}
+
+export type ProgressiveOutcome = 'promoted' | 'aborted' | 'paused'
+
+export interface ProgressiveDetails {
+  outcome: ProgressiveOutcome
+  reason: string
+  source: 'prometheus'
+  mechanism: string
+  steps: (RolloutState['steps'][number] & { analyses: Analysis[] })[]
+  /** Failed requests the canary itself answered (its 5xx): what its users paid before the verdict. */
+  canaryFailures: number
+  /** Every other failed request: lost to the traffic shifts themselves (0 is the goal). */
+  lostToShifts: number
+  /** The operators' commands it acted on: who, when sent and when taken (Unix ms). */
+  commands: NonNullable<RolloutState['lastCommand']>[]
+  /** Where Prometheus ran (its web UI and API), when the run started one. */
+  prometheus?: string
+}
+
+const COMMAND_POLL_MS = 200
+
+/**
+ * A canary judged by metrics, step by step: at each step the canary grows and the stable shrinks (capacity
+ * never dips), then every decision interval the step is judged (judge.ts) on both versions' numbers over
+ * the same window, from the step's pods in place to now. pass → next step; fail → abort (stable back to
+ * full size first, then the canary to zero); inconclusive → wait, and at the step's limit pause. Operators
+ * pause, resume, promote or abort through `control`, which also carries the state for anyone to read.
+ */
+export function progressivePlan(
+  o: ProgressiveOptions,
+): Plan<{ progressive: ProgressiveDetails; aborted?: string }> {
+  const stable = `${o.app}-stable`
+  const canary = `${o.app}-canary`
+  const steps = o.steps.map((k) => ({
+    canaryReplicas: k,
+    stableReplicas: o.replicas - k,
+    weightPercent: Math.round((100 * k) / o.replicas),
+    analyses: [] as Analysis[],
+  }))
+  const state: RolloutState = {
+    app: o.app,
+    stableVersion: o.stableVersion,
+    canaryVersion: o.canaryVersion,
+    phase: 'progressing',
+    step: 0,
+    steps: steps.map(({ analyses: _, ...step }) => step),
+    mechanism: 'replica ratio',
+    source: o.source,
+    decisionIntervalMs: o.decisionIntervalMs,
+    waitingFor: 'the first step',
+    updatedAtMs: Date.now(),
+    pid: process.pid,
+  }
+  const details: ProgressiveDetails = {
+    outcome: 'paused',
+    reason: '',
+    source: 'prometheus',
+    mechanism: state.mechanism,
+    steps,
+    canaryFailures: 0,
+    lostToShifts: 0,
+    commands: [],
+  }
+  const publish = (change: Partial<RolloutState>) => {
+    Object.assign(state, change, { updatedAtMs: Date.now() })
+    return o.control.publish(state)
+  }
+
+  /** Sleeps up to `ms`, returning early with an operator's command. */
+  const wait = async (b: Backend, ms: number): Promise<OperatorCommand | undefined> => {
+    const until = Date.now() + ms
+    for (;;) {
+      const taken = await o.control.take()
+      if (taken) {
+        b.events.record({ type: 'operator-command', detail: `${taken.command} by ${taken.by}` })
+        state.lastCommand = { ...taken, atMs: Date.now() }
+        details.commands.push(state.lastCommand)
+        return taken.command
+      }
+      const left = until - Date.now()
+      if (left <= 0) return undefined
+      await b.sleep(Math.min(COMMAND_POLL_MS, left))
+    }
+  }
+
+  const abort = async (b: Backend, reason: string) => {
+    b.phase('abort')
+    b.events.record({ type: 'rollout-aborted', detail: reason })
+    await publish({ phase: 'aborted', reason, waitingFor: 'the stable at full size, the canary removed' })
+    await b.scale(stable, o.replicas)
+    await b.scale(canary, 0)
+    details.outcome = 'aborted'
+    details.reason = reason
+    await publish({ waitingFor: 'nothing: aborted' })
+  }
+
+  const promote = async (b: Backend, reason: string) => {
+    b.phase('promote')
+    await publish({
+      phase: 'promoting',
+      step: steps.length + 1,
+      reason,
+      waitingFor: `the stable rolled to ${o.canaryVersion}`,
+    })
+    b.events.record({
+      type: 'canary-step',
+      version: o.canaryVersion,
+      detail: `all: stable rolls to ${o.canaryVersion}`,
+    })
+    await b.roll(stable, { version: o.canaryVersion, replicas: o.replicas })
+    await b.scale(canary, 0)
+    details.outcome = 'promoted'
+    details.reason = reason
+    await publish({ phase: 'promoted', waitingFor: 'nothing: promoted' })
+  }
+
+  /** Paused: waits for resume, promote or abort; returns what to do next (undefined: still paused at the end). */
+  const paused = async (b: Backend, reason: string): Promise<'resume' | 'promote' | 'abort' | undefined> => {
+    b.phase('paused')
+    b.events.record({ type: 'rollout-paused', detail: reason })
+    await publish({ phase: 'paused', reason, waitingFor: 'an operator: zdd canary resume | promote | abort' })
+    const holdUntil = Date.now() + o.holdPausedMs
+    for (;;) {
+      const command = await wait(b, Math.max(0, holdUntil - Date.now()))
+      if (command === 'resume' || command === 'promote' || command === 'abort') return command
+      if (command === undefined) {
+        details.outcome = 'paused'
+        details.reason = reason
+        return undefined
+      }
+    }
+  }
+
+  /** One step: its pods, then looks until a verdict or a command; what the rollout does next. */
+  const runStep = async (b: Backend, index: number): Promise<'next' | 'promote' | 'abort' | 'paused'> => {
+    const step = steps[index] as (typeof steps)[number]
+    b.phase(`step ${index + 1}/${steps.length + 1}`)
+    await publish({ step: index + 1, waitingFor: `${step.canaryReplicas} canary pods ready` })
+    b.events.record({
+      type: 'canary-step',
+      version: o.canaryVersion,
+      detail: `${step.canaryReplicas} of ${o.replicas} pods on ${o.canaryVersion}`,
+    })
+    await b.scale(canary, step.canaryReplicas)
+    await b.scale(stable, step.stableReplicas)
+    let fromMs = Date.now()
+    let stepStartMs = fromMs
+    for (;;) {
+      await publish({
+        phase: 'progressing',
+        waitingFor: `the next look at step ${index + 1} (every ${o.decisionIntervalMs} ms)`,
+      })
+      const command = await wait(b, o.decisionIntervalMs)
+      if (command === 'abort') return 'abort'
+      if (command === 'promote') return 'promote'
+      if (command === 'pause') {
+        const next = await paused(b, `paused by ${state.lastCommand?.by ?? 'an operator'}`)
+        if (next !== 'resume') return next ?? 'paused'
+        await publish({ phase: 'progressing', reason: undefined })
+        fromMs = Date.now()
+        stepStartMs = fromMs
+        continue
+      }
+      const toMs = Date.now()
+      const measured = await o.measure(fromMs, toMs)
+      const none = { requests: 0, errors: 0, p99Ms: 0 }
+      const verdict = judge(
+        measured.versions[o.canaryVersion] ?? none,
+        measured.versions[o.stableVersion] ?? none,
+        o.judge,
+      )
+      const analysis: Analysis = {
+        step: index + 1,
+        window: [fromMs, toMs],
+        queries: measured.queries,
+        outcome: verdict.outcome,
+        reason: verdict.reason,
+        canary: verdict.canary,
+        stable: verdict.stable,
+        minRequests: verdict.minRequests,
+      }
+      step.analyses.push(analysis)
+      b.events.record({
+        type: 'canary-analysis',
+        version: o.canaryVersion,
+        detail: `step ${index + 1}: ${verdict.outcome}: ${verdict.reason}`,
+      })
+      await publish({ lastAnalysis: analysis })
+      if (verdict.outcome === 'pass') return 'next'
+      if (verdict.outcome === 'fail') {
+        details.reason = `canary failed its analysis at step ${index + 1}: ${verdict.reason}`
+        return 'abort'
+      }
+      if (Date.now() - stepStartMs >= o.stepTimeoutMs) {
+        const next = await paused(
+          b,
+          `step ${index + 1} stayed inconclusive for ${o.stepTimeoutMs} ms: ${verdict.reason}`,
+        )
+        if (next !== 'resume') return next ?? 'paused'
+        await publish({ phase: 'progressing', reason: undefined })
+        stepStartMs = Date.now()
+      }
+    }
+  }
+
+  return {
+    name: 'progressive',
+    description: `progressive canary: ${steps.map((s) => `${s.weightPercent}%`).join(' → ')} → 100%, each step judged by ${o.source}`,
+    toVersion: o.canaryVersion,
+    async execute(b) {
+      await publish({})
+      for (let index = 0; index < steps.length; index++) {
+        const next = await runStep(b, index)
+        if (next === 'next') continue
+        if (next === 'paused') return
+        if (next === 'abort') {
+          const by = state.lastCommand?.command === 'abort' ? `aborted by ${state.lastCommand.by}` : undefined
+          return abort(b, by ?? details.reason)
+        }
+        return promote(b, `promoted by ${state.lastCommand?.by ?? 'an operator'} at step ${index + 1}`)
+      }
+      await promote(b, `every step passed its analysis (${steps.length} steps)`)
+    },
+    details(b) {
+      details.canaryFailures = 0
+      details.lostToShifts = 0
+      for (const r of b.records()) {
+        if (!r.failure) continue
+        if (r.version === o.canaryVersion && (r.status ?? 0) >= 500) details.canaryFailures += 1
+        else details.lostToShifts += 1
+      }
+      return { progressive: details, ...(details.outcome === 'aborted' ? { aborted: details.reason } : {}) }
+    },
+  }
+}
