@@ -10,11 +10,24 @@ export { KUBERNETES_VERSION, type Layout, layout, NETWORK, NODES, type NodeSpec 
 export { DEBIAN_PACKAGES } from './prerequisites.ts'
 export { measurePropagation, type PropagationResult } from './propagation.ts'
 export { restartComponent } from './restart.ts'
+export { Api } from './scenarios/api.ts'
 export { blueGreen } from './scenarios/blue-green.ts'
 export { canary } from './scenarios/canary.ts'
 export type { ClusterContext, ClusterScenario } from './scenarios/context.ts'
 export { nodeDrain } from './scenarios/node-drain.ts'
+export {
+  CLUSTER_PROGRESSIVE_DEFAULTS,
+  type ClusterCanaryBuild,
+  type ClusterProgressiveOptions,
+  progressive,
+} from './scenarios/progressive.ts'
 export { rolling } from './scenarios/rolling.ts'
+export {
+  COMMAND_ANNOTATION,
+  readClusterRollout,
+  STATE_ANNOTATION,
+  sendClusterCommand,
+} from './scenarios/rollout-annotations.ts'
 export { CLUSTER_RUN_DEFAULTS, type ClusterRunOptions, runOnCluster } from './scenarios/run.ts'
 export { upgrade } from './scenarios/upgrade.ts'
 export { type ClusterStatus, status } from './status.ts'

@@ -1,11 +1,14 @@
 import {
   blueGreen,
+  CLUSTER_PROGRESSIVE_DEFAULTS,
   CLUSTER_RUN_DEFAULTS,
+  type ClusterCanaryBuild,
   type ClusterScenario,
   canary,
   NODES,
   nodeCount,
   nodeDrain,
+  progressive,
   rolling,
   runOnCluster,
   upgrade,
@@ -40,6 +43,36 @@ const SPEC: FlagSpec = {
     type: 'boolean',
     description: 'the control: SHUTDOWN_MODE=unprepared on the rolled Deployments',
   },
+  canary: {
+    type: 'string',
+    description: 'progressive: the canary build, good, bad (fails --bad-error-percent) or idle (no traffic)',
+    default: 'good',
+  },
+  'bad-error-percent': {
+    type: 'string',
+    description: 'progressive: share of requests the bad canary fails',
+    default: String(CLUSTER_PROGRESSIVE_DEFAULTS.badErrorPercent),
+  },
+  'decision-interval-ms': {
+    type: 'string',
+    description: 'progressive: between two looks at a step',
+    default: String(CLUSTER_PROGRESSIVE_DEFAULTS.decisionIntervalMs),
+  },
+  'step-timeout-ms': {
+    type: 'string',
+    description: 'progressive: an inconclusive step waits this long, then the rollout pauses',
+    default: String(CLUSTER_PROGRESSIVE_DEFAULTS.stepTimeoutMs),
+  },
+  'hold-paused-ms': {
+    type: 'string',
+    description: 'progressive: a paused rollout waits this long for `zdd canary --cluster …`',
+    default: String(CLUSTER_PROGRESSIVE_DEFAULTS.holdPausedMs),
+  },
+  'min-requests': {
+    type: 'string',
+    description: 'progressive: canary requests a step needs to pass; 0: the least that can (381)',
+    default: '0',
+  },
   json: { type: 'string', description: 'write the report as JSON to this file' },
   html: { type: 'string', description: 'write the report as an HTML page to this file' },
   help: { type: 'boolean', description: 'this text' },
@@ -55,6 +88,20 @@ const SCENARIOS: Record<string, (flags: Record<string, string | boolean | undefi
   },
   'blue-green': () => blueGreen(),
   canary: () => canary(),
+  progressive: (flags) => {
+    const build = String(flags.canary ?? 'good')
+    if (!['good', 'bad', 'idle'].includes(build))
+      throw new UsageError(`--canary must be good, bad or idle (got "${build}")`)
+    const minRequests = intFlag(flags, 'min-requests', 0, 0, 10_000_000)
+    return progressive({
+      canary: build as ClusterCanaryBuild,
+      badErrorPercent: intFlag(flags, 'bad-error-percent', 5, 1, 100),
+      decisionIntervalMs: intFlag(flags, 'decision-interval-ms', 2000, 200, 600_000),
+      stepTimeoutMs: intFlag(flags, 'step-timeout-ms', 30_000, 200, 3_600_000),
+      holdPausedMs: intFlag(flags, 'hold-paused-ms', 0, 0, 3_600_000),
+      judge: minRequests > 0 ? { minRequests } : {},
+    })
+  },
   upgrade: () => upgrade(NODES.slice(0, nodeCount())),
   'node-drain': () => {
     if (nodeCount() < 2)

@@ -38,9 +38,18 @@ export class Api {
     return this.#call<T>('DELETE', path)
   }
 
-  #call<T>(method: string, path: string): Promise<T> {
+  /** A JSON patch (RFC 6902): its `test` operations make it all-or-nothing against concurrent writers. */
+  patch<T>(path: string, operations: object[]): Promise<T> {
+    return this.#call<T>('PATCH', path, {
+      type: 'application/json-patch+json',
+      body: JSON.stringify(operations),
+    })
+  }
+
+  #call<T>(method: string, path: string, content?: { type: string; body: string }): Promise<T> {
     return new Promise((resolve, reject) => {
-      const req = request(new URL(path, this.#server), { agent: this.#agent, method }, (res) => {
+      const headers = content ? { 'content-type': content.type } : {}
+      const req = request(new URL(path, this.#server), { agent: this.#agent, method, headers }, (res) => {
         let body = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => {
@@ -53,7 +62,7 @@ export class Api {
         })
       })
       req.on('error', reject)
-      req.end()
+      req.end(content?.body)
     })
   }
 

@@ -1,3 +1,5 @@
+// Longer than the ~250 lines the style guide asks: one closure over the state the plan publishes (steps,
+// commands, the verdicts); split, every part would take and return that state.
 import type { Backend, Plan } from './backend.ts'
 import type { Analysis, OperatorCommand, RolloutControl, RolloutState } from './control.ts'
 import { type JudgeOptions, judge, type Sample } from './judge.ts'
