@@ -13,10 +13,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { layout, NETWORK, NODES } from '@zdd/cluster'
-import type { RolloutReport } from '@zdd/rollout'
+import type { RolloutReport, RolloutState } from '@zdd/rollout'
 import type { VerifyReport } from '@zdd/verify'
-import { runCli } from '../helpers/cli.ts'
+import { runCli, startCli } from '../helpers/cli.ts'
 import { kubectl, readJson, requireNode, zdd } from './lib.ts'
 
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -279,6 +280,110 @@ for (const strategy of ['blue-green', 'canary', 'node-drain']) {
     }
   })
 }
+
+test('zdd demo progressive --cluster: judged by a real Prometheus, a good canary promoted, a bad one aborted', async (t) => {
+  if (!requireNode(t)) return
+  for (const build of ['good', 'bad'] as const) {
+    const json = join(scratch, `progressive-${build}.json`)
+    const run = await runCli(['demo', 'progressive', '--cluster', '--canary', build, '--json', json], 900_000)
+    t.diagnostic(run.stdout)
+    const report = readJson<RolloutReport>(json)
+    const p = report.progressive
+    assert.ok(p, 'the report has the progressive section')
+    assert.equal(p.source, 'prometheus')
+    assert.equal(p.lostToShifts, 0, `${build}: nothing lost to the traffic shifts`)
+    const catalog = report.finalPods.filter((pod) => pod.name.startsWith('catalog-'))
+    if (build === 'good') {
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(p.outcome, 'promoted')
+      assert.equal(report.failed, 0)
+      for (const step of p.steps) {
+        const last = step.analyses.at(-1)
+        assert.equal(last?.outcome, 'pass')
+        assert.ok(last && last.canary.requests >= last.minRequests, 'passed on enough requests')
+      }
+      assert.ok(catalog.every((pod) => pod.version === 'v2'))
+    } else {
+      assert.equal(run.code, 4, run.stderr)
+      assert.equal(p.outcome, 'aborted')
+      const failing = p.steps[0]?.analyses.at(-1)
+      assert.equal(failing?.outcome, 'fail')
+      assert.ok((failing?.canary.errors ?? 0) > 0 && failing?.stable.errors === 0)
+      assert.equal(p.canaryFailures, report.failed, "every failure was the bad canary's own 500")
+      assert.ok(
+        catalog.every((pod) => pod.version === 'v1'),
+        'the stable alone, at full size',
+      )
+      const env = await kubectl(['-n', 'zdd', 'get', 'deployment', 'catalog-canary', '-o', 'json'])
+      assert.doesNotMatch(env.stdout, /CATALOG_ERROR_PERCENT/, 'the bad build is undone afterwards')
+    }
+  }
+})
+
+test('zdd canary --cluster: an idle canary pauses; a second process reads its state from the annotations and aborts it', async (t) => {
+  if (!requireNode(t)) return
+  const json = join(scratch, 'progressive-idle.json')
+  const demo = startCli(t, [
+    'demo',
+    'progressive',
+    '--cluster',
+    '--canary',
+    'idle',
+    '--step-timeout-ms',
+    '6000',
+    '--hold-paused-ms',
+    '600000',
+    '--json',
+    json,
+  ])
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  let state: RolloutState | undefined
+  // An earlier rollout's last word stays on the Deployment: wait for this one's (its process is alive).
+  while (!(state?.phase === 'paused' && alive(state.pid))) {
+    await sleep(1000)
+    const status = await runCli(['canary', 'status', '--cluster', '--json'], 60_000)
+    state = status.code === 0 ? (JSON.parse(status.stdout) as RolloutState) : undefined
+  }
+  assert.equal(state.step, 1)
+  assert.match(state.reason ?? '', /^step 1 stayed inconclusive for 6000 ms: 0 canary requests/)
+  const annotation = await kubectl([
+    '-n',
+    'zdd',
+    'get',
+    'deployment',
+    'catalog-canary',
+    '-o',
+    'jsonpath={.metadata.annotations.zdd\\.dev/rollout-state}',
+  ])
+  assert.equal(JSON.parse(annotation.stdout).phase, 'paused', 'kubectl shows the same state')
+  const abort = await runCli(['canary', 'abort', '--cluster'], 120_000)
+  assert.equal(abort.code, 0, abort.stderr)
+  assert.match(abort.stdout, /^abort: taken after \d+ ms; now aborted/)
+  assert.equal(await new Promise((resolve) => demo.child.once('exit', resolve)), 4, demo.output())
+  const report = readJson<RolloutReport>(json)
+  const looks = report.progressive?.steps[0]?.analyses ?? []
+  assert.ok(looks.length > 0 && looks.every((a) => a.outcome === 'inconclusive' && a.canary.requests === 0))
+  assert.ok((looks.at(-1)?.stable.requests ?? 0) > 0, 'the same queries measured the stable (the control)')
+  assert.equal(report.progressive?.outcome, 'aborted')
+  assert.equal(report.failed, 0)
+  const selector = await kubectl([
+    '-n',
+    'zdd',
+    'get',
+    'service',
+    'catalog',
+    '-o',
+    'jsonpath={.spec.selector}',
+  ])
+  assert.doesNotMatch(selector.stdout, /track/, 'the Service selects both tracks again')
+})
 
 test('zdd demo upgrade --cluster: control plane restarted, each node drained and its kubelet restarted, 0 failed', async (t) => {
   if (!requireNode(t)) return
