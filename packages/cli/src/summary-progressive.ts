@@ -20,6 +20,10 @@ export function progressiveLines(r: RolloutReport): string[] {
     )
   })
   lines.push(`  outcome   ${p.outcome.toUpperCase()}: ${p.reason}`)
+  if (p.canaryAfterAbort)
+    lines.push(
+      `${INDENT}after the abort the canary answered ${p.canaryAfterAbort.requests} more request(s), the last ${p.canaryAfterAbort.lastAnswerMs} ms after it`,
+    )
   if (p.canaryFailures > 0)
     lines.push(
       `  budget    ${p.canaryFailures} request(s) failed answered by the canary itself (its 5xx): what its users paid before the verdict; ${p.lostToShifts} lost to the traffic shifts`,

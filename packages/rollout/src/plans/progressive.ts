@@ -42,6 +42,8 @@ export interface ProgressiveDetails {
   canaryFailures: number
   /** Every other failed request: lost to the traffic shifts themselves (0 is the goal). */
   lostToShifts: number
+  /** After an abort: requests the canary still answered, and when its last answer came (ms after the abort). */
+  canaryAfterAbort?: { requests: number; lastAnswerMs: number }
   /** The operators' commands it acted on: who, when sent and when taken (Unix ms). */
   commands: NonNullable<RolloutState['lastCommand']>[]
   /** Where Prometheus ran (its web UI and API), when the run started one. */
@@ -92,6 +94,7 @@ export function progressivePlan(
     lostToShifts: 0,
     commands: [],
   }
+  let abortedAtMs: number | undefined
   const publish = (change: Partial<RolloutState>) => {
     Object.assign(state, change, { updatedAtMs: Date.now() })
     return o.control.publish(state)
@@ -118,8 +121,10 @@ export function progressivePlan(
     b.phase('abort')
     b.events.record({ type: 'rollout-aborted', detail: reason })
     await publish({ phase: 'aborted', reason, waitingFor: 'the stable at full size, the canary removed' })
-    await b.scale(stable, o.replicas)
-    await b.scale(canary, 0)
+    abortedAtMs = b.clock()
+    // Both at once: the bad canary leaves the Service now (its pods drain), and the stable grows back
+    // meanwhile; waiting for the stable first would keep users on the canary for a pod start or longer.
+    await Promise.all([b.scale(canary, 0), b.scale(stable, o.replicas)])
     details.outcome = 'aborted'
     details.reason = reason
     await publish({ waitingFor: 'nothing: aborted' })
@@ -255,6 +260,13 @@ export function progressivePlan(
     details(b) {
       details.canaryFailures = 0
       details.lostToShifts = 0
+      if (abortedAtMs !== undefined) {
+        const answered = b
+          .records()
+          .filter((r) => r.version === o.canaryVersion && r.tMs >= (abortedAtMs ?? 0))
+        const last = Math.max(abortedAtMs, ...answered.map((r) => r.tMs + r.latencyMs))
+        details.canaryAfterAbort = { requests: answered.length, lastAnswerMs: Math.round(last - abortedAtMs) }
+      }
       for (const r of b.records()) {
         if (!r.failure) continue
         if (r.version === o.canaryVersion && (r.status ?? 0) >= 500) details.canaryFailures += 1
