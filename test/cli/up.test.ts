@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { test } from 'node:test'
+import { instantQuery, type Series } from '@zdd/prometheus'
+import { freePort, portFree } from '@zdd/test-support'
 import { request } from 'undici'
-import { freeBasePort, runCli, scratch, startCli } from '../helpers/cli.ts'
+import { freeBasePort, runCli, scratch, startCli, waitForOutput } from '../helpers/cli.ts'
 
 const BASE = await freeBasePort()
 
@@ -66,6 +68,49 @@ test('zdd up: a port in use is named before anything starts', async (t) => {
   const run = await runCliIn(state, ['up', '--base-port', String(BASE)])
   assert.equal(run.code, 2)
   assert.match(run.stderr, new RegExp(`port ${BASE + 2} \\(catalog-canary\\) is in use`))
+})
+
+test('zdd up --prometheus: a real Prometheus scrapes every service, per version; without the flag none runs (the control)', async (t) => {
+  const state = await scratch(t)
+  const promPort = await freePort()
+  const cli = startCli(
+    t,
+    ['up', '--base-port', String(BASE), '--prometheus', '--prometheus-port', String(promPort)],
+    { ZDD_STATE_DIR: state },
+  )
+  await waitForOutput(cli, 'Ctrl-C stops everything', 60_000)
+  const url = `http://127.0.0.1:${promPort}`
+  assert.match(cli.output(), new RegExp(`prometheus +${url}/ scrapes every service's /metrics`))
+  const origin = `http://127.0.0.1:${BASE}`
+  for (let i = 0; i < 5; i++) await (await request(`${origin}/api/catalog/products`)).body.dump()
+  // Until every target was scraped and the catalog's requests are there, labelled with their version.
+  let up: Series[] = []
+  let served: Series[] = []
+  for (;;) {
+    up = await instantQuery(url, 'up == 1')
+    served = await instantQuery(url, 'sum by (service, version) (http_requests_total{service="catalog"})')
+    if (up.length === 5 && served.length > 0) break
+    assert.equal(cli.child.exitCode, null, cli.output())
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  assert.deepEqual(up.map((s) => s.labels.pod).sort(), [
+    'catalog',
+    'catalog-canary',
+    'gateway',
+    'recommendations-a',
+    'recommendations-b',
+  ])
+  assert.ok(served.every((s) => /^v[12]$/.test(s.labels.version ?? '')))
+  cli.child.kill('SIGINT')
+  assert.equal((await once(cli.child, 'exit'))[0], 0, cli.output())
+  assert.equal(await portFree(promPort), true, 'Prometheus stopped with the stack')
+
+  const plain = startCli(t, ['up', '--base-port', String(BASE)], { ZDD_STATE_DIR: state })
+  await waitForOutput(plain, 'Ctrl-C stops everything', 60_000)
+  assert.doesNotMatch(plain.output(), /prometheus/)
+  assert.equal(await portFree(promPort), true, 'no Prometheus without --prometheus')
+  plain.child.kill('SIGINT')
+  await once(plain.child, 'exit')
 })
 
 function runCliIn(state: string, args: string[]) {

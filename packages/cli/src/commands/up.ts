@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { portFree } from '@zdd/ports'
+import type { Prometheus } from '@zdd/prometheus'
 import { type FlagSpec, intFlag, parseFlags, usage } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { localFlagsFile, stateDir } from '../paths.ts'
 import { claimUp } from '../stack/lock.ts'
 import { PARENT_DEATH_SIGNAL, StackProcess } from '../stack/process.ts'
+import { stackPrometheus } from '../stack/prometheus.ts'
 import { supervise } from '../stack/supervise.ts'
 import { localStack, MANAGEMENT_OFFSET } from '../stack/topology.ts'
 import { DEFAULT_REFRESH_MS, type FlagSource, offlineFlags, unleashFlags } from '../unleash/stack.ts'
@@ -30,6 +32,16 @@ const SPEC: FlagSpec = {
     description: 'with --unleash: how often each service polls Unleash',
     default: String(DEFAULT_REFRESH_MS),
   },
+  prometheus: {
+    type: 'boolean',
+    description:
+      "also start a real Prometheus scraping every service's /metrics (needs apt-get install prometheus)",
+  },
+  'prometheus-port': {
+    type: 'string',
+    description: 'with --prometheus: its port on 127.0.0.1',
+    default: '9090',
+  },
   help: { type: 'boolean', description: 'this text' },
 }
 
@@ -48,6 +60,9 @@ export async function up(args: string[]): Promise<number> {
   }
   const base = intFlag(options, 'base-port', 3000, 1024, 59_000)
   const readyTimeoutMs = intFlag(options, 'ready-timeout-ms', 15_000, 1000, 120_000)
+  const prometheusPort = options.prometheus ? intFlag(options, 'prometheus-port', 9090, 1024, 65_535) : 0
+  if (prometheusPort > 0 && !(await portFree(prometheusPort)))
+    throw new UsageError(`port ${prometheusPort} (Prometheus) is in use; pick --prometheus-port`)
   const flags: FlagSource = options.unleash
     ? await unleashFlags(intFlag(options, 'refresh-ms', DEFAULT_REFRESH_MS, 100, 600_000))
     : offlineFlags(localFlagsFile())
@@ -70,8 +85,11 @@ export async function up(args: string[]): Promise<number> {
   const started = performance.now()
   const processes: StackProcess[] = []
   let stopping: Promise<number> | undefined
+  let prometheus: Prometheus | undefined
   const stop = (code: number) => {
-    stopping ??= stopAll(processes, code).finally(() => lock.release())
+    stopping ??= stopAll(processes, code)
+      .finally(() => prometheus?.stop())
+      .finally(() => lock.release())
     return stopping
   }
   const recordPids = () => lock.write(Object.fromEntries(processes.map((p) => [p.spec.name, p.pid ?? 0])))
@@ -89,6 +107,7 @@ export async function up(args: string[]): Promise<number> {
     }
     recordPids()
     await Promise.all(processes.map((p) => p.waitReady(readyTimeoutMs)))
+    if (prometheusPort > 0) prometheus = await stackPrometheus(processes, stateDir(), prometheusPort)
   } catch (err) {
     process.stderr.write(`zdd up: ${(err as Error).message}; see ${relative(process.cwd(), logs)}/\n`)
     return stop(1)
@@ -107,6 +126,12 @@ export async function up(args: string[]): Promise<number> {
       `  recommendations  ${origin}/api/recommendations`,
       `  services         ${stack.backends.map((b) => `${b.name} (${b.label}) :${b.port}`).join(' · ')}`,
       `  management       /livez /readyz /metrics on :${stack.gateway.managementPort}-${stack.gateway.managementPort + 4}`,
+      ...(prometheus
+        ? [
+            `  prometheus       ${prometheus.url}/ scrapes every service's /metrics each second; try`,
+            '                   sum by (service, version) (rate(http_requests_total[1m]))',
+          ]
+        : []),
       flags.describe(rel),
       `  logs             ${rel(logs)}/`,
       `A service that dies is restarted; ${PARENT_DEATH_SIGNAL ? 'the services stop with zdd up, however it ends' : 'without util-linux setpriv the services outlive a killed zdd up'}.`,
