@@ -218,9 +218,10 @@ test('zdd verify --cluster catalog through a NodePort: every request counted and
     ]
   }
 
-  // The prepared catalog, straight through kube-proxy (no gateway retrying in front): what verify decides must
-  // follow from what it counted. Without retries a few connections can be lost when kube-proxy lags behind the
-  // pods' 5 s drain delay on this loaded 2-core machine; the figure says how many and when.
+  // The prepared catalog, straight through kube-proxy (no gateway retrying in front): nothing lost. (Losses
+  // here in earlier CI runs, 6-75 per run as ECONNREFUSED and timeouts, came from the test before this one:
+  // its unprepared control's pods were still leaving when this rollout began. verify now waits for the
+  // Deployment to be at rest, and the demo waits for its own restore.)
   const preparedJson = join(scratch, 'verify-prepared.json')
   const prepared = await runCli([...args, '--json', preparedJson], 900_000)
   t.diagnostic(prepared.stdout)
@@ -228,8 +229,9 @@ test('zdd verify --cluster catalog through a NodePort: every request counted and
   assert.equal(report.checks.find((c) => c.n === 1)?.status, 'pass', 'the rollout completed')
   const [preparedLost, preparedTotal] = lostOf(report)
   assert.ok((preparedTotal ?? 0) > 1_000, `${preparedTotal} requests counted during the rollout`)
-  assert.equal(report.checks.find((c) => c.n === 3)?.status, preparedLost === 0 ? 'pass' : 'fail')
-  assert.equal(prepared.code, preparedLost === 0 ? 0 : 3)
+  assert.equal(preparedLost, 0, prepared.stdout)
+  assert.equal(report.checks.find((c) => c.n === 3)?.status, 'pass')
+  assert.equal(prepared.code, 0)
 
   // The control: the same Deployment with pods that close at SIGTERM.
   const setMode = async (mode: string) => {

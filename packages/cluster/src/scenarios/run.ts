@@ -122,7 +122,12 @@ export async function runOnCluster(
   const finalPods = await podsNow()
   await scenario.cleanup?.(ctx)
   // Leave the namespace as the overlay has it: `kubectl apply` keeps an env var it never set.
-  if (options.unprepared) await setShutdownMode(ctx, await deployments(ctx), scenario.rolled, false)
+  // …and wait for it: the next run must not meet this control's unprepared pods still leaving.
+  if (options.unprepared) {
+    const now = await deployments(ctx)
+    await setShutdownMode(ctx, now, scenario.rolled, false)
+    await waitRolledOut(ctx, now)
+  }
   const requests = load.records
   return {
     strategy: scenario.name,

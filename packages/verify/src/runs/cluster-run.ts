@@ -3,6 +3,7 @@ import { NoServiceError } from '../errors.ts'
 import { get } from '../http.ts'
 import { Load, type Sent } from '../load.ts'
 import type { VerifyOptions } from '../options.ts'
+import { settled } from './cluster-settle.ts'
 import { type KubectlTarget, kubectl, kubectlJson } from './kubectl.ts'
 
 /** How long a Service may take to become reachable (kube-proxy programming a new one). */
@@ -11,7 +12,11 @@ const REACH_WAIT_MS = 20_000
 const STEADY_MS = 2000
 
 interface Deployment {
-  spec: { replicas?: number; template: { metadata: { labels?: Record<string, string> } } }
+  spec: {
+    replicas?: number
+    selector?: { matchLabels?: Record<string, string> }
+    template: { metadata: { labels?: Record<string, string> } }
+  }
 }
 interface Service {
   metadata: { name: string }
@@ -54,6 +59,7 @@ export async function clusterRun(
   const service = pickService(services.items, labels, options)
   const { host, port } = await reachable(service, options)
   const replicas = deployment.spec.replicas ?? 1
+  await settled(options, target, deployment.spec.selector?.matchLabels ?? labels, progress)
   progress(
     `loading service/${service.metadata.name} at ${host}:${port}${options.path} (${replicas} replicas)`,
   )
