@@ -76,6 +76,7 @@ export const gatewayService: ServiceDefinition<typeof GatewayEnv> = {
     }
     const pool = new UpstreamPool({
       connections: config.GATEWAY_UPSTREAM_CONNECTIONS,
+      maxRequestsPerConnection: config.GATEWAY_UPSTREAM_MAX_REQUESTS,
       connectTimeoutMs: timeouts.connectMs,
       headersTimeoutMs: timeouts.headersMs,
       totalTimeoutMs: timeouts.totalMs,

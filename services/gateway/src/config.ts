@@ -36,6 +36,13 @@ export const GatewayEnv = serviceEnv({
     default: 128,
     description: 'keep-alive connections per upstream, at most',
   }),
+  GATEWAY_UPSTREAM_MAX_REQUESTS: Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000,
+    default: 0,
+    description:
+      'requests per upstream keep-alive connection before it is closed and a new one opened, so that a Service balances again (new pods, a canary, get their share); 0 never',
+  }),
   GATEWAY_RETRIES: Type.Integer({
     minimum: 0,
     maximum: 5,

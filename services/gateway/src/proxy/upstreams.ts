@@ -68,6 +68,8 @@ function errorCode(err: unknown): string | undefined {
 
 export interface PoolOptions {
   connections: number
+  /** Requests per keep-alive connection before it is replaced (a Service balances new connections only); 0 never. */
+  maxRequestsPerConnection?: number
   connectTimeoutMs: number
   headersTimeoutMs: number
   totalTimeoutMs: number
@@ -95,6 +97,7 @@ export class UpstreamPool {
     this.#totalTimeoutMs = opts.totalTimeoutMs
     this.#agent = new Agent({
       connections: opts.connections,
+      ...(opts.maxRequestsPerConnection ? { maxRequestsPerClient: opts.maxRequestsPerConnection } : {}),
       connect: { timeout: opts.connectTimeoutMs },
       headersTimeout: opts.headersTimeoutMs,
       bodyTimeout: opts.totalTimeoutMs,
