@@ -129,3 +129,70 @@ test('a second process reads the same state, and its abort is taken before the n
   assert.equal(again.code, 6, 'an aborted rollout cannot be aborted again')
   assert.match(again.stderr, /Cannot abort the rollout of catalog: it is already aborted/)
 })
+
+// The same plan with the gateway's weighted route (--shift gateway): the stable keeps its pods, the canary
+// runs beside it, and the gateway sends it a % of users by its catalog-canary flag. The share is the weight
+// (per user, not per connection as with a replica ratio), and an abort moves every user back by the flag.
+const onCatalog = (report: Report) => report.finalPods.filter((pod) => pod.name.startsWith('catalog-'))
+
+test('--shift gateway: a good canary is promoted at 20 % then 50 % of users, its share of requests the weight', async (t) => {
+  const { run, report } = await progressive(t, ['--shift', 'gateway', '--canary', 'good'])
+  assert.equal(run.code, 0, run.stdout + run.stderr)
+  const p = report.progressive
+  assert.equal(p.outcome, 'promoted')
+  assert.equal(p.mechanism, 'gateway flag catalog-canary')
+  assert.equal(report.failed, 0, 'no request lost to the traffic shifts')
+  assert.deepEqual(
+    p.steps.map((s) => [s.weightPercent, s.stableReplicas]),
+    [
+      [20, 4],
+      [50, 4],
+    ],
+    'the stable keeps its 4 pods at every step',
+  )
+  for (const step of p.steps) {
+    const last = step.analyses.at(-1)
+    assert.equal(last?.outcome, 'pass', `step ${step.weightPercent}% passed`)
+    const share =
+      (100 * (last?.canary.requests ?? 0)) / ((last?.canary.requests ?? 0) + (last?.stable.requests ?? 1))
+    // 1,000 users in turn, each in or out of the canary by its hash: the share of requests is the share of
+    // users, within a few points (8 is several standard deviations at 1,000 users).
+    assert.ok(Math.abs(share - step.weightPercent) < 8, `step ${step.weightPercent}%: canary share ${share}%`)
+  }
+  assert.ok(onCatalog(report).every((pod) => pod.version === 'v2'))
+  assert.ok(report.gateway, 'the load went through the gateway')
+  assert.match(run.stdout, /traffic +gateway flag catalog-canary/)
+})
+
+test('--shift gateway: a bad canary is aborted, every user sent back by the flag before its pods leave', async (t) => {
+  const { run, report } = await progressive(t, ['--shift', 'gateway', '--canary', 'bad'])
+  assert.equal(run.code, 4, run.stdout + run.stderr)
+  const p = report.progressive
+  assert.equal(p.outcome, 'aborted')
+  assert.equal(p.steps[0]?.analyses.at(-1)?.outcome, 'fail')
+  assert.equal(p.lostToShifts, 0, 'nothing lost to the shifts')
+  assert.equal(p.canaryFailures, report.failed, "every failure is the canary's own 5xx")
+  const types = report.events.map((e) => `${e.type} ${e.detail ?? ''}`)
+  const aborted = types.findIndex((e) => e.startsWith('rollout-aborted'))
+  const back = types.findIndex((e) => e === 'weight-changed catalog-canary 20% → 0%')
+  const removed = types.findIndex((e, i) => i > aborted && e.startsWith('scaled catalog-canary'))
+  assert.ok(aborted >= 0 && back > aborted && removed > back, types.join('\n'))
+  assert.ok(onCatalog(report).every((pod) => pod.version === 'v1'))
+})
+
+test('--shift gateway: a canary the route never sends anyone is never promoted', async (t) => {
+  const { run, report } = await progressive(t, [
+    '--shift',
+    'gateway',
+    '--canary',
+    'idle',
+    '--step-timeout-ms',
+    '5000',
+  ])
+  assert.equal(run.code, 5, run.stdout + run.stderr)
+  const looks = report.progressive.steps[0]?.analyses ?? []
+  assert.ok(looks.length > 0)
+  assert.ok(looks.every((a) => a.outcome === 'inconclusive' && a.canary.requests === 0))
+  assert.ok((looks.at(-1)?.stable.requests ?? 0) >= (looks.at(-1)?.minRequests ?? 1))
+  assert.equal(report.progressive.outcome, 'paused')
+})

@@ -1,4 +1,4 @@
-import type { RolloutReport } from '@zdd/rollout'
+import { podsOf, type RolloutReport } from '@zdd/rollout'
 
 const INDENT = '            '
 
@@ -9,6 +9,7 @@ export function progressiveLines(r: RolloutReport): string[] {
   const lines = [
     `  metrics   ${p.source}${p.prometheus ? ` at ${p.prometheus}` : ''}: every pod's /metrics, per version over the same window`,
   ]
+  lines.push(`  traffic   ${p.mechanism}`)
   p.steps.forEach((step, i) => {
     const last = step.analyses.at(-1)
     const looks = step.analyses.length
@@ -16,7 +17,7 @@ export function progressiveLines(r: RolloutReport): string[] {
       ? `${looks} look${looks === 1 ? '' : 's'}, last ${last.outcome}: ${last.reason}`
       : 'not reached'
     lines.push(
-      `${i === 0 ? '  steps     ' : INDENT}${`${step.weightPercent}% (${step.canaryReplicas}/${step.canaryReplicas + step.stableReplicas} pods)`.padEnd(16)} ${what}`,
+      `${i === 0 ? '  steps     ' : INDENT}${`${step.weightPercent}% (${podsOf(step)})`.padEnd(22)} ${what}`,
     )
   })
   lines.push(`  outcome   ${p.outcome.toUpperCase()}: ${p.reason}`)

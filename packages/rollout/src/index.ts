@@ -40,6 +40,15 @@ export {
   progressivePlan,
 } from './plans/progressive.ts'
 export { rollingPlan } from './plans/rolling.ts'
+export {
+  percentOf,
+  podsOf,
+  replicaRatio,
+  type ShiftStep,
+  type TrafficShift,
+  type WeightedRouteOptions,
+  weightedRoute,
+} from './plans/shift.ts'
 export type { RolloutReport } from './report.ts'
 export { resolveOptions } from './resolve.ts'
 // The run machinery: options, load, events, report (run/).

@@ -1,4 +1,4 @@
-import type { RolloutState } from '@zdd/rollout'
+import { podsOf, type RolloutState } from '@zdd/rollout'
 
 /** Whether the process that publishes the state still runs (the harness's rollout lives in it). */
 export function publisherAlive(state: RolloutState): boolean {
@@ -21,7 +21,7 @@ export function formatState(state: RolloutState, nowMs = Date.now()): string {
       ? 'not started'
       : state.step > state.steps.length
         ? `promotion (step ${total} of ${total})`
-        : `step ${state.step} of ${total}: ${step?.weightPercent}% canary (${step?.canaryReplicas} of ${(step?.canaryReplicas ?? 0) + (step?.stableReplicas ?? 0)} pods)`
+        : `step ${state.step} of ${total}: ${step?.weightPercent}% canary${step ? ` (${podsOf(step)})` : ''}`
   const a = state.lastAnalysis
   const lines = [
     `${state.app}: ${state.stableVersion} → ${state.canaryVersion}, ${state.phase.toUpperCase()}, ${at}`,

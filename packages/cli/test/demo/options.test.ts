@@ -111,7 +111,7 @@ test('the gateway strategies: their scenario, service and stack; bad values name
   usage('gateway-rolling', { roll: 'both' }, /^--roll must be gateway or catalog/)
   assert.throws(
     () => rejectForeignFlags('rolling', { users: '10' }),
-    /--users applies to canary-flags, ab, shadow, feature-switch only/,
+    /--users applies to progressive, canary-flags, ab, shadow, feature-switch only/,
   )
   rejectForeignFlags('canary-flags', { 'step-pause-ms': '500', 'max-error-percent': '1' })
 })

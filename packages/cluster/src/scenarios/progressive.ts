@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Prometheus, startPrometheus, versionSamples } from '@zdd/prometheus'
-import { type Backend, type ProgressiveOptions, progressivePlan } from '@zdd/rollout'
+import { type Backend, type ProgressiveOptions, percentOf, progressivePlan, replicaRatio } from '@zdd/rollout'
 import { Api } from './api.ts'
 import { clusterBackend } from './backend.ts'
 import type { ClusterContext, ClusterScenario } from './context.ts'
@@ -33,6 +33,8 @@ export const CLUSTER_PROGRESSIVE_DEFAULTS: ClusterProgressiveOptions = {
 }
 
 const APP = 'catalog'
+/** The overlay's pods, stable and canary together. */
+const REPLICAS = 3
 const IDLE_SELECTOR = [{ op: 'add', path: '/spec/selector/zdd.dev~1track', value: 'stable' }]
 const SHARED_SELECTOR = [{ op: 'remove', path: '/spec/selector/zdd.dev~1track' }]
 
@@ -50,7 +52,8 @@ export function progressive(given: Partial<ClusterProgressiveOptions> = {}): Clu
   let prometheus: Prometheus | undefined
   let dir: string | undefined
   let api: Api | undefined
-  const weights = o.steps.map((k) => `${Math.round((100 * k) / 3)}%`).join(' → ')
+  const shift = replicaRatio(APP, REPLICAS, o.steps)
+  const weights = o.steps.map((k) => `${percentOf(k, REPLICAS)}%`).join(' → ')
   const kubectl = (ctx: ClusterContext, args: string[]) => ctx.kubectl(['-n', ctx.namespace, ...args])
   return {
     name: 'progressive',
@@ -78,8 +81,7 @@ export function progressive(given: Partial<ClusterProgressiveOptions> = {}): Clu
       const url = prometheus.url
       plan = progressivePlan({
         app: APP,
-        replicas: 3,
-        steps: o.steps,
+        shift,
         stableVersion: 'v1',
         canaryVersion: 'v2',
         decisionIntervalMs: o.decisionIntervalMs,

@@ -1,4 +1,5 @@
 import type { Verdict } from './judge.ts'
+import type { ShiftStep } from './shift.ts'
 
 /** What an operator can ask of a progressive rollout from another process. */
 export type OperatorCommand = 'pause' | 'resume' | 'promote' | 'abort'
@@ -28,8 +29,8 @@ export interface RolloutState {
   phase: RolloutPhase
   /** 1-based; steps.length + 1 is the promotion. */
   step: number
-  steps: { canaryReplicas: number; stableReplicas: number; weightPercent: number }[]
-  /** How traffic is split: "replica ratio" today. */
+  steps: ShiftStep[]
+  /** How traffic is split (TrafficShift.mechanism): "replica ratio", "gateway flag catalog-canary". */
   mechanism: string
   /** Where the numbers come from, e.g. "prometheus http://127.0.0.1:9090". */
   source: string

@@ -3,6 +3,7 @@
 import type { Backend, Plan } from './backend.ts'
 import type { Analysis, OperatorCommand, RolloutControl, RolloutState } from './control.ts'
 import { type JudgeOptions, judge, type Sample } from './judge.ts'
+import type { TrafficShift } from './shift.ts'
 
 /** Per-version numbers over a window (Unix ms), with the queries that measured them. */
 export interface WindowMeasure {
@@ -12,9 +13,8 @@ export interface WindowMeasure {
 
 export interface ProgressiveOptions {
   app: string
-  replicas: number
-  /** Canary replicas at each step (replica ratio); promotion follows the last. */
-  steps: readonly number[]
+  /** How traffic moves to the canary, step by step; promotion follows the last step. */
+  shift: TrafficShift
   stableVersion: string
   canaryVersion: string
   /** Between two looks at a step: the longest an automatic decision waits. */
@@ -53,23 +53,17 @@ export interface ProgressiveDetails {
 const COMMAND_POLL_MS = 200
 
 /**
- * A canary judged by metrics, step by step: at each step the canary grows and the stable shrinks (capacity
- * never dips), then every decision interval the step is judged (judge.ts) on both versions' numbers over
- * the same window, from the step's pods in place to now. pass → next step; fail → abort (stable back to
- * full size first, then the canary to zero); inconclusive → wait, and at the step's limit pause. Operators
- * pause, resume, promote or abort through `control`, which also carries the state for anyone to read.
+ * A canary judged by metrics, step by step: at each step `shift` moves the canary's share of the traffic
+ * (shift.ts: replica ratio or a weighted route), then every decision interval the step is judged (judge.ts)
+ * on both versions' numbers over the same window, from the step in effect to now. pass → next step; fail →
+ * abort (every request back to the stable, the canary removed); inconclusive → wait, and at the step's
+ * limit pause. Operators pause, resume, promote or abort through `control`, which also carries the state
+ * for anyone to read.
  */
 export function progressivePlan(
   o: ProgressiveOptions,
 ): Plan<{ progressive: ProgressiveDetails; aborted?: string }> {
-  const stable = `${o.app}-stable`
-  const canary = `${o.app}-canary`
-  const steps = o.steps.map((k) => ({
-    canaryReplicas: k,
-    stableReplicas: o.replicas - k,
-    weightPercent: Math.round((100 * k) / o.replicas),
-    analyses: [] as Analysis[],
-  }))
+  const steps = o.shift.steps.map((step) => ({ ...step, analyses: [] as Analysis[] }))
   const state: RolloutState = {
     app: o.app,
     stableVersion: o.stableVersion,
@@ -77,7 +71,7 @@ export function progressivePlan(
     phase: 'progressing',
     step: 0,
     steps: steps.map(({ analyses: _, ...step }) => step),
-    mechanism: 'replica ratio',
+    mechanism: o.shift.mechanism,
     source: o.source,
     decisionIntervalMs: o.decisionIntervalMs,
     waitingFor: 'the first step',
@@ -122,9 +116,7 @@ export function progressivePlan(
     b.events.record({ type: 'rollout-aborted', detail: reason })
     await publish({ phase: 'aborted', reason, waitingFor: 'the stable at full size, the canary removed' })
     abortedAtMs = b.clock()
-    // Both at once: the bad canary leaves the Service now (its pods drain), and the stable grows back
-    // meanwhile; waiting for the stable first would keep users on the canary for a pod start or longer.
-    await Promise.all([b.scale(canary, 0), b.scale(stable, o.replicas)])
+    await o.shift.abort(b)
     details.outcome = 'aborted'
     details.reason = reason
     await publish({ waitingFor: 'nothing: aborted' })
@@ -143,8 +135,7 @@ export function progressivePlan(
       version: o.canaryVersion,
       detail: `all: stable rolls to ${o.canaryVersion}`,
     })
-    await b.roll(stable, { version: o.canaryVersion, replicas: o.replicas })
-    await b.scale(canary, 0)
+    await o.shift.promote(b, o.canaryVersion)
     details.outcome = 'promoted'
     details.reason = reason
     await publish({ phase: 'promoted', waitingFor: 'nothing: promoted' })
@@ -171,14 +162,16 @@ export function progressivePlan(
   const runStep = async (b: Backend, index: number): Promise<'next' | 'promote' | 'abort' | 'paused'> => {
     const step = steps[index] as (typeof steps)[number]
     b.phase(`step ${index + 1}/${steps.length + 1}`)
-    await publish({ step: index + 1, waitingFor: `${step.canaryReplicas} canary pods ready` })
+    await publish({
+      step: index + 1,
+      waitingFor: `${step.weightPercent} % of the traffic on the canary (${o.shift.mechanism})`,
+    })
     b.events.record({
       type: 'canary-step',
       version: o.canaryVersion,
-      detail: `${step.canaryReplicas} of ${o.replicas} pods on ${o.canaryVersion}`,
+      detail: `${step.weightPercent} % to ${o.canaryVersion} by ${o.shift.mechanism}: ${step.canaryReplicas} canary and ${step.stableReplicas} stable pods`,
     })
-    await b.scale(canary, step.canaryReplicas)
-    await b.scale(stable, step.stableReplicas)
+    await o.shift.toStep(b, index)
     let fromMs = Date.now()
     let stepStartMs = fromMs
     for (;;) {

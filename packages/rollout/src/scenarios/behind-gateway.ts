@@ -17,14 +17,15 @@ export interface GatewayUpstream {
 /**
  * The app-level scenarios' starting state: each upstream's Deployment behind its Service, and the gateway
  * in front with one route (`route`, its `upstream` the first one's unless it says). Resolves once every
- * pod is an endpoint. `run.prepare` must have made the run's flags file and the gateway first.
+ * pod is an endpoint, with each upstream's Service (in `upstreams`' order). `run.prepare` must have made
+ * the run's flags file and the gateway first.
  */
 export async function startBehindGateway(
   h: Harness,
   run: GatewayRun,
   upstreams: readonly GatewayUpstream[],
   route: Record<string, unknown>,
-): Promise<void> {
+): Promise<ServiceFront[]> {
   const { flags, front } = run
   if (!flags || !front) throw new Error('startBehindGateway: call run.prepare(h, …) first')
   const services: ServiceFront[] = []
@@ -45,6 +46,7 @@ export async function startBehindGateway(
     h,
     services.map((service, i) => [service, upstreams[i]?.replicas ?? 0]),
   )
+  return services
 }
 
 /** `service` with its latency variable raised by `extraMs` (capped at the services' 5 s) and `env` set. */

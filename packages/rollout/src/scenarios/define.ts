@@ -53,9 +53,12 @@ export function defineScenario<S extends TObject>(definition: ScenarioDefinition
   return Object.freeze(definition)
 }
 
+/** The catalog's demo knob that fails a share of its requests (a bad build). */
+export const CATALOG_ERROR_ENV = 'CATALOG_ERROR_PERCENT'
+
 export const DEFAULT_SERVICE: ScenarioService = {
   name: 'catalog',
   path: '/products',
   latencyEnv: 'CATALOG_LATENCY_MS',
-  errorEnv: 'CATALOG_ERROR_PERCENT',
+  errorEnv: CATALOG_ERROR_ENV,
 }

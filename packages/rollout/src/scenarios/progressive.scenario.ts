@@ -1,11 +1,17 @@
 import { type Static, Type } from '@sinclair/typebox'
 import { versionSamples } from '@zdd/prometheus'
+import type { Backend } from '../plans/backend.ts'
 import { progressivePlan } from '../plans/progressive.ts'
+import { percentOf, replicaRatio, type TrafficShift } from '../plans/shift.ts'
+import type { Harness } from '../run/harness.ts'
 import type { RolloutOptions } from '../run/options.ts'
-import { DEFAULT_SERVICE, defineScenario } from './define.ts'
+import { USERS } from './app-options.ts'
+import { CATALOG_ERROR_ENV, defineScenario } from './define.ts'
+import { GATEWAY_PATHS, GatewayRun } from './gateway-front.ts'
 import { type HarnessPrometheus, harnessPrometheus } from './harness-prometheus.ts'
 import { modelBackend } from './model-backend.ts'
 import { planRunner, startDeployment } from './plan-runner.ts'
+import { startGatewayCanary } from './progressive-gateway.ts'
 import { REPLICA_STEPS } from './replica-steps.ts'
 import type { ScenarioRunner } from './runner.ts'
 import { fileControl, rolloutStateDir } from './state-file.ts'
@@ -16,13 +22,26 @@ const Options = Type.Object({
       'the canary build: good (as the stable), bad (fails --bad-error-percent of requests), idle (the Service never sends it traffic)',
     default: 'good',
   }),
+  shift: Type.Union([Type.Literal('replicas'), Type.Literal('gateway')], {
+    description:
+      "how traffic moves to the canary: replicas (its share of the Service's pods, --steps) or gateway (the gateway's catalog-canary flag, a % of users, --weights)",
+    default: 'replicas',
+  }),
   steps: Type.Array(Type.Integer({ minimum: 1, maximum: 19 }), {
-    description: 'canary replicas at each step, out of --replicas (replica ratio); promotion follows',
+    description: 'with --shift replicas: canary replicas at each step, out of --replicas; promotion follows',
     default: [1, 2],
     minItems: 1,
     rising: true,
     rule: 'must be rising canary replica counts below the replicas',
   }),
+  weights: Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), {
+    description: "with --shift gateway: the canary's % of users at each step; promotion follows",
+    default: [20, 50],
+    minItems: 1,
+    rising: true,
+    rule: 'must be rising whole percentages from 1 to 99, e.g. 20,50',
+  }),
+  users: USERS,
   decisionIntervalMs: Type.Integer({
     description: 'between two looks at a step (Prometheus queried, the step judged)',
     default: 2000,
@@ -91,30 +110,31 @@ export type { ProgressiveDetails, ProgressiveOutcome } from '../plans/progressiv
  */
 export function progressive(options: RolloutOptions, scenario: ProgressiveScenario): ScenarioRunner {
   const app = options.service.name
+  const gateway = scenario.shift === 'gateway' ? new GatewayRun(options) : undefined
   let metrics: HarnessPrometheus | undefined
-  const errorEnv = DEFAULT_SERVICE.errorEnv ?? 'CATALOG_ERROR_PERCENT'
-  const runner = (source: string, url: string, control: Awaited<ReturnType<typeof fileControl>>) =>
-    progressivePlan({
-      app,
-      replicas: options.replicas,
-      steps: scenario.steps,
-      stableVersion: options.fromVersion,
-      canaryVersion: options.toVersion,
-      decisionIntervalMs: scenario.decisionIntervalMs,
-      stepTimeoutMs: scenario.stepTimeoutMs,
-      holdPausedMs: scenario.holdPausedMs,
-      judge: {
-        tolerance: scenario.tolerancePercent / 100,
-        maxP99Ratio: scenario.maxP99Ratio,
-        ...(scenario.minRequests > 0 ? { minRequests: scenario.minRequests } : {}),
-      },
-      source,
-      measure: (fromMs, toMs) => versionSamples(url, app, fromMs, toMs),
-      control,
-    })
+  const badEnv = { [CATALOG_ERROR_ENV]: String(scenario.badErrorPercent) }
+  const weights = gateway ? scenario.weights : scenario.steps.map((k) => percentOf(k, options.replicas))
   // The plan needs Prometheus' address, known once setup started it: a runner around the plan's runner.
   let inner: ScenarioRunner | undefined
-  const description = `progressive canary (${scenario.canary}): ${scenario.steps.map((k) => `${Math.round((100 * k) / options.replicas)}%`).join(' → ')} → 100%, judged by Prometheus`
+  const description = `progressive canary (${scenario.canary}, by ${gateway ? 'the gateway' : 'replica ratio'}): ${weights.map((w) => `${w}%`).join(' → ')} → 100%, judged by Prometheus`
+
+  /** The starting state, with how traffic will move: replica ratio behind the Service, or the gateway. */
+  const start = async (h: Harness): Promise<{ backend: Backend; shift: TrafficShift }> => {
+    if (gateway) return startGatewayCanary(h, gateway, options, { canary: scenario.canary, weights, badEnv })
+    await startDeployment(h, `${app}-stable`, options.fromVersion, { track: 'stable' })
+    // idle: the Service selects the stable track only, so the canary's pods run but never get traffic.
+    if (scenario.canary === 'idle')
+      h.endpoints.setSelector({ app, track: 'stable' }, 'the Service selects track=stable only')
+    const backend = modelBackend(h, {
+      [`${app}-canary`]: {
+        version: options.toVersion,
+        labels: { track: 'canary' },
+        ...(scenario.canary === 'bad' ? { env: badEnv } : {}),
+      },
+    })
+    return { backend, shift: replicaRatio(app, options.replicas, scenario.steps) }
+  }
+
   return {
     name: 'progressive',
     description,
@@ -124,29 +144,50 @@ export function progressive(options: RolloutOptions, scenario: ProgressiveScenar
       const url = metrics.prometheus.url
       h.events.record({ type: 'observed', detail: `Prometheus at ${url} scrapes every pod's /metrics` })
       const control = await fileControl(scenario.stateDir ?? rolloutStateDir(), app)
-      inner = planRunner(runner(`prometheus ${url}`, url, control), async (harness) => {
-        await startDeployment(harness, `${app}-stable`, options.fromVersion, { track: 'stable' })
-        // idle: the Service selects the stable track only, so the canary's pods run but never get traffic.
-        if (scenario.canary === 'idle')
-          harness.endpoints.setSelector({ app, track: 'stable' }, 'the Service selects track=stable only')
-        return modelBackend(harness, {
-          [`${app}-canary`]: {
-            version: options.toVersion,
-            labels: { track: 'canary' },
-            ...(scenario.canary === 'bad' ? { env: { [errorEnv]: String(scenario.badErrorPercent) } } : {}),
-          },
-        })
+      const { backend, shift } = await start(h)
+      const plan = progressivePlan({
+        app,
+        shift,
+        stableVersion: options.fromVersion,
+        canaryVersion: options.toVersion,
+        decisionIntervalMs: scenario.decisionIntervalMs,
+        stepTimeoutMs: scenario.stepTimeoutMs,
+        holdPausedMs: scenario.holdPausedMs,
+        judge: {
+          tolerance: scenario.tolerancePercent / 100,
+          maxP99Ratio: scenario.maxP99Ratio,
+          ...(scenario.minRequests > 0 ? { minRequests: scenario.minRequests } : {}),
+        },
+        source: `prometheus ${url}`,
+        measure: (fromMs, toMs) => versionSamples(url, app, fromMs, toMs),
+        control,
       })
+      inner = planRunner(plan, async () => backend)
       await inner.setup(h)
     },
+    ...(gateway
+      ? {
+          startLoad(h: Harness) {
+            h.startLoad(h.serviceOrigin, {
+              path: GATEWAY_PATHS.catalog,
+              users: scenario.users,
+              idleFirst: true,
+            })
+          },
+          collect: () => gateway.collect(),
+        }
+      : {}),
     execute: (h) => inner?.execute(h) ?? Promise.resolve(),
     details(h) {
       const found = inner?.details(h) ?? {}
       const section = found.progressive as { prometheus?: string } | undefined
       if (section && metrics) section.prometheus = metrics.prometheus.url
-      return found
+      return { ...found, ...(gateway?.details() ?? {}) }
     },
-    cleanup: () => metrics?.stop() ?? Promise.resolve(),
+    async cleanup() {
+      await metrics?.stop()
+      await gateway?.cleanup()
+    },
   }
 }
 
@@ -155,6 +196,7 @@ export default defineScenario({
   summary: 'a canary promoted step by step only while Prometheus shows it as good as the stable',
   order: 45,
   inAll: false,
+  gateway: true,
   options: Options,
   ...REPLICA_STEPS,
   runner: progressive,

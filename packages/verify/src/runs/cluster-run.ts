@@ -4,7 +4,7 @@ import { get } from '../http.ts'
 import { Load, type Sent } from '../load.ts'
 import type { VerifyOptions } from '../options.ts'
 import { settled } from './cluster-settle.ts'
-import { type KubectlTarget, kubectl, kubectlJson } from './kubectl.ts'
+import { type KubectlTarget, kubectl, kubectlJson, rolloutStatus } from './kubectl.ts'
 
 /** How long a Service may take to become reachable (kube-proxy programming a new one). */
 const REACH_WAIT_MS = 20_000
@@ -81,14 +81,8 @@ export async function clusterRun(
     await kubectl(target, [...ns, 'rollout', 'restart', `deployment/${options.cluster}`])
     progress(`kubectl rollout restart deployment/${options.cluster}`)
     // Each pod may take its grace period; the controller replaces them a few at a time.
-    const timeout = Math.ceil(options.gracePeriod * replicas + options.startupTimeout * replicas)
-    await kubectl(target, [
-      ...ns,
-      'rollout',
-      'status',
-      `deployment/${options.cluster}`,
-      `--timeout=${timeout}s`,
-    ])
+    const timeout = options.gracePeriod * replicas + options.startupTimeout * replicas
+    await rolloutStatus(target, options.namespace, options.cluster, timeout)
     result.completeAt = since()
     progress(`rollout complete after ${((result.completeAt - result.restartAt) / 1000).toFixed(1)} s`)
     await sleep(options.propagation * 1000)

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { VerifyOptions } from '../options.ts'
-import { type KubectlTarget, kubectl, kubectlJson } from './kubectl.ts'
+import { type KubectlTarget, kubectlJson, rolloutStatus } from './kubectl.ts'
 
 interface PodList {
   items: { metadata: { name: string; deletionTimestamp?: string } }[]
@@ -20,20 +20,18 @@ export async function settled(
 ): Promise<void> {
   const ns = ['-n', options.namespace]
   const started = performance.now()
-  const timeout = Math.ceil((options.gracePeriod + options.startupTimeout) * 10)
-  await kubectl(target, [
-    ...ns,
-    'rollout',
-    'status',
-    `deployment/${options.cluster}`,
-    `--timeout=${timeout}s`,
-  ])
+  await rolloutStatus(
+    target,
+    options.namespace,
+    options.cluster,
+    (options.gracePeriod + options.startupTimeout) * 10,
+  )
   const selector = Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(',')
   const deadline = performance.now() + (options.gracePeriod + 10) * 1000
   for (;;) {
-    const pods = await kubectlJson<PodList>(target, [...ns, 'get', 'pods', '-l', selector, '-o', 'json'])
+    const pods = await kubectlJson<PodList>(target, [...ns, 'get', 'pods', '-l', selector])
     const leaving = pods.items.filter((pod) => pod.metadata.deletionTimestamp).map((pod) => pod.metadata.name)
     if (leaving.length === 0) break
     if (performance.now() > deadline) {

@@ -30,3 +30,20 @@ export function kubectl(target: KubectlTarget, args: string[]): Promise<string> 
 export async function kubectlJson<T>(target: KubectlTarget, args: string[]): Promise<T> {
   return JSON.parse(await kubectl(target, [...args, '-o', 'json'])) as T
 }
+
+/** `kubectl rollout status`: resolves when the Deployment's rollout is complete, rejects at `timeoutS`. */
+export async function rolloutStatus(
+  target: KubectlTarget,
+  namespace: string,
+  deployment: string,
+  timeoutS: number,
+): Promise<void> {
+  await kubectl(target, [
+    '-n',
+    namespace,
+    'rollout',
+    'status',
+    `deployment/${deployment}`,
+    `--timeout=${Math.ceil(timeoutS)}s`,
+  ])
+}
