@@ -250,14 +250,77 @@ test('zdd verify --cluster catalog through a NodePort: every request counted and
   }
 })
 
+// Issue 17's "a drain that needs no tuning" on the real cluster: the same rollouts as the prepared run
+// above, with every SHUTDOWN_* variable removed, so each pod uses @zdd/lifecycle's defaults (no delay floor,
+// serve until 1 s without a new connection). The reference is that prepared run, with the drain component's
+// 5 s floor: the defaults must lose nothing too, and their pods must be gone sooner.
+test('zdd demo rolling --cluster --lifecycle-defaults: no SHUTDOWN_* variable, 0 failed, each pod gone sooner than with the 5 s floor', async (t) => {
+  if (!requireNode(t)) return
+  const preparedJson = join(scratch, 'prepared.json')
+  assert.ok(existsSync(preparedJson), 'the prepared rolling run above wrote its report (the reference)')
+  const json = join(scratch, 'lifecycle-defaults.json')
+  const run = await zdd([
+    ...['demo', 'rolling', '--cluster', '--lifecycle-defaults'],
+    ...['--roll', 'catalog,gateway,gateway', '--rps', '300', '--connections', '32', '--json', json],
+  ])
+  t.diagnostic(run.stdout)
+  const report = readJson<RolloutReport>(json)
+  assert.match(String(report.parameters.shutdown), /no SHUTDOWN_\* variable/)
+  // The env ConfigMaps the Deployments use now (older generated ones stay beside them until pruned).
+  const list = await kubectl(['-n', 'zdd', 'get', 'deployments', '-o', 'json'])
+  type Spec = {
+    spec: { template: { spec: { containers: { envFrom?: { configMapRef?: { name: string } }[] }[] } } }
+  }
+  const used = (JSON.parse(list.stdout) as { items: Spec[] }).items.flatMap((d) =>
+    d.spec.template.spec.containers.flatMap((c) =>
+      (c.envFrom ?? []).flatMap((e) => e.configMapRef?.name ?? []),
+    ),
+  )
+  assert.ok(used.length >= 4, `the env ConfigMaps of the four services: ${used.join(', ')}`)
+  for (const name of used) {
+    const map = await kubectl(['-n', 'zdd', 'get', 'configmap', name, '-o', 'json'])
+    const data = (JSON.parse(map.stdout) as { data: Record<string, string> }).data
+    assert.deepEqual(
+      Object.keys(data).filter((k) => k.startsWith('SHUTDOWN_')),
+      [],
+      name,
+    )
+  }
+  assert.ok(report.phases.during.total > 5_000, `${report.phases.during.total} requests during the rollouts`)
+  assert.equal(report.failed, 0, JSON.stringify(report.failures))
+
+  // Deletion → the container's exit, as the kubelet reported it: every pod of the rollouts exited 0 by
+  // itself, and the median is below the prepared run's, whose pods waited out the 5 s floor.
+  const median = (r: RolloutReport) => {
+    const sorted = r.terminations.map((x) => x.durationMs).sort((a, b) => a - b)
+    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+  }
+  const reference = readJson<RolloutReport>(preparedJson)
+  assert.ok(report.terminations.length >= 7, `${report.terminations.length} pods ended`)
+  assert.ok(
+    report.terminations.every((x) => x.exitCode === 0 && !x.sigkill),
+    JSON.stringify(report.terminations),
+  )
+  t.diagnostic(
+    `deletion → exit, median: defaults ${median(report)} ms, drain component ${median(reference)} ms`,
+  )
+  assert.ok(median(report) < median(reference), `${median(report)} ms vs ${median(reference)} ms`)
+})
+
 for (const strategy of ['blue-green', 'canary', 'node-drain']) {
   test(`zdd demo ${strategy} --cluster: 0 failed under load`, async (t) => {
     if (!requireNode(t)) return
     const json = join(scratch, `${strategy}.json`)
-    const run = await zdd(['demo', strategy, '--cluster', '--json', json])
+    // blue-green also with --prometheus: a Prometheus on the machine scrapes the pods during the run.
+    const extra = strategy === 'blue-green' ? ['--prometheus'] : []
+    const run = await zdd(['demo', strategy, '--cluster', ...extra, '--json', json])
     t.diagnostic(run.stdout)
     const report = readJson<RolloutReport>(json)
     assert.equal(report.failed, 0, JSON.stringify(report.failures))
+    if (strategy === 'blue-green') {
+      assert.match(report.prometheus ?? '', /^http:\/\/127\.0\.0\.1:\d+$/)
+      assert.match(run.stdout, /metrics +prometheus at http:\/\/127\.0\.0\.1:\d+ scraped every pod/)
+    } else assert.equal(report.prometheus, undefined, 'no Prometheus without --prometheus')
     assert.ok(report.phases.during.total > 1_000, `${report.phases.during.total} requests during the change`)
     if (strategy !== 'node-drain') assert.ok((report.versions.v2 ?? 0) > 0, 'v2 served requests')
     // The same plans as the model's runs (@zdd/rollout plans/), so the same report details.
@@ -318,6 +381,72 @@ test('zdd demo progressive --cluster: judged by a real Prometheus, a good canary
       )
       const env = await kubectl(['-n', 'zdd', 'get', 'deployment', 'catalog-canary', '-o', 'json'])
       assert.doesNotMatch(env.stdout, /CATALOG_ERROR_PERCENT/, 'the bad build is undone afterwards')
+    }
+  }
+})
+
+// The weighted mechanisms of issue 16 on the real cluster. traefik / httproute: a Traefik on this machine
+// (built from its Go module, watching the API server like kube-proxy) in front of
+// k8s/overlays/canary-traefik or canary-gateway-api, the load through it, the plan patching the
+// TraefikService's or the HTTPRoute's weights. gateway: the canary overlay with its app-level and
+// flags-file components, the plan setting the catalog-canary flag in the flags ConfigMap. Either way the
+// canary's share is the weight whatever its pod count: each step's share of requests, as Prometheus
+// counted them, is checked against the weight.
+const WEIGHTED = {
+  traefik: { mechanism: /^Traefik weights/, overlay: 'canary-traefik' },
+  httproute: { mechanism: /^Gateway API HTTPRoute weights/, overlay: 'canary-gateway-api' },
+  gateway: { mechanism: /^gateway flag catalog-canary/, overlay: 'canary' },
+} as const
+
+test('zdd demo progressive --cluster --shift traefik|httproute|gateway: weights promote a good canary, HTTPRoute weights abort a bad one', async (t) => {
+  if (!requireNode(t)) return
+  for (const [shift, build] of [
+    ['traefik', 'good'],
+    ['httproute', 'bad'],
+    ['gateway', 'good'],
+  ] as const) {
+    const json = join(scratch, `progressive-${shift}.json`)
+    const run = await runCli(
+      ['demo', 'progressive', '--cluster', '--shift', shift, '--canary', build, '--json', json],
+      1_800_000,
+    )
+    t.diagnostic(run.stdout)
+    const report = readJson<RolloutReport>(json)
+    const p = report.progressive
+    assert.ok(p, `${shift}: the report has the progressive section`)
+    assert.match(p.mechanism, WEIGHTED[shift].mechanism)
+    assert.equal(String(report.parameters.overlay), `k8s/overlays/${WEIGHTED[shift].overlay}`)
+    assert.equal(p.lostToShifts, 0, `${shift}: nothing lost to the traffic shifts`)
+    assert.ok(
+      report.events.some((e) => e.type === 'weight-changed' && /canary 0% → 20%/.test(e.detail ?? '')),
+      'the first step raised the weight',
+    )
+    const catalog = report.finalPods.filter((pod) => pod.name.startsWith('catalog-'))
+    if (build === 'good') {
+      assert.equal(run.code, 0, run.stderr)
+      assert.equal(p.outcome, 'promoted')
+      assert.equal(report.failed, 0)
+      for (const step of p.steps) {
+        const last = step.analyses.at(-1)
+        assert.equal(last?.outcome, 'pass')
+        const share =
+          (100 * (last?.canary.requests ?? 0)) / ((last?.canary.requests ?? 0) + (last?.stable.requests ?? 1))
+        // Per request: the share is the weight within a few points (binomial noise over hundreds of requests).
+        assert.ok(
+          Math.abs(share - step.weightPercent) < 8,
+          `step ${step.weightPercent}%: canary share ${share}%`,
+        )
+      }
+      assert.ok(catalog.every((pod) => pod.version === 'v2'))
+    } else {
+      assert.equal(run.code, 4, run.stderr)
+      assert.equal(p.outcome, 'aborted')
+      assert.equal(p.steps[0]?.analyses.at(-1)?.outcome, 'fail')
+      assert.equal(p.canaryFailures, report.failed, "every failure was the bad canary's own 500")
+      const back = report.events.findIndex((e) => e.type === 'weight-changed' && /→ 0%$/.test(e.detail ?? ''))
+      const aborted = report.events.findIndex((e) => e.type === 'rollout-aborted')
+      assert.ok(aborted >= 0 && back > aborted, 'the abort set the weight back to 0')
+      assert.ok(catalog.every((pod) => pod.version === 'v1'))
     }
   }
 })

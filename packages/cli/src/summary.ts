@@ -18,12 +18,14 @@ export function summary(report: RolloutReport): string {
     ...failuresByVersion(report),
     `  latency   p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms, max ${report.latencyMs.max} ms`,
     `  duration  change ${seconds(report.rolloutMs)}, whole run ${seconds(report.durationMs)}`,
+    ...(report.prometheus
+      ? [
+          `  metrics   prometheus at ${report.prometheus} scraped every pod's /metrics each second (stopped with the run)`,
+        ]
+      : []),
     ...strategyLines(report),
-    ...(isCluster(report)
-      ? []
-      : [
-          `  pods      ${report.terminations.map((t) => `${t.pod} exit ${t.exitCode ?? t.signal} in ${t.durationMs} ms${t.sigkill ? ' (SIGKILL)' : ''}`).join('; ') || 'none stopped'}`,
-        ]),
+    // On the cluster: from the deletion to the container's exit as the kubelet reported it.
+    `  pods      ${report.terminations.map((t) => `${t.pod} exit ${t.exitCode ?? t.signal ?? '?'} in ${t.durationMs} ms${t.sigkill ? ' (SIGKILL)' : ''}`).join('; ') || 'none stopped'}`,
     `  final     ${report.finalPods.map((p) => `${p.name}=${p.version}${p.ready ? '' : ' (not ready)'}`).join(' ')}`,
     ...downtime(report),
     ...(isCluster(report)

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { kubectl } from './kubectl.ts'
 import { run } from './run.ts'
+import { TRAEFIK_MODULE, TRAEFIK_VERSION } from './traefik/build.ts'
 
 /**
  * The CustomResourceDefinitions the overlays use, from each project's own Go module at a pinned version
@@ -10,8 +11,9 @@ import { run } from './run.ts'
 export const CRD_SOURCES = [
   { module: 'sigs.k8s.io/gateway-api', version: 'v1.5.1', files: ['config/crd/standard'] },
   {
-    module: 'github.com/traefik/traefik/v3',
-    version: 'v3.7.13',
+    // The release `zdd demo progressive --cluster --shift traefik|httproute` runs (traefik/build.ts).
+    module: TRAEFIK_MODULE,
+    version: TRAEFIK_VERSION,
     files: ['docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml'],
   },
   {

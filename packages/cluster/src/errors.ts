@@ -31,3 +31,13 @@ export const NotRunningError = createError(
   'ZDD_CLUSTER_NOT_RUNNING',
   'The local cluster is not running: start it with `zdd cluster up`.',
 )
+
+export const TraefikStartError = createError(
+  'ZDD_CLUSTER_TRAEFIK_START_FAILED',
+  'Traefik did not start: %s. Its log: %s\nLast lines:\n%s',
+)
+
+export const TraefikWeightError = createError(
+  'ZDD_CLUSTER_TRAEFIK_WEIGHT_TIMEOUT',
+  'Traefik did not apply %s within %s s; its services last showed: %s',
+)

@@ -15,10 +15,13 @@ export { blueGreen } from './scenarios/blue-green.ts'
 export { canary } from './scenarios/canary.ts'
 export type { ClusterContext, ClusterScenario } from './scenarios/context.ts'
 export { nodeDrain } from './scenarios/node-drain.ts'
+export { type OverlayChoice, overlayDir } from './scenarios/overlay.ts'
 export {
   CLUSTER_PROGRESSIVE_DEFAULTS,
+  CLUSTER_SHIFTS,
   type ClusterCanaryBuild,
   type ClusterProgressiveOptions,
+  type ClusterShift,
   progressive,
 } from './scenarios/progressive.ts'
 export { rolling } from './scenarios/rolling.ts'
@@ -31,5 +34,7 @@ export {
 export { CLUSTER_RUN_DEFAULTS, type ClusterRunOptions, runOnCluster } from './scenarios/run.ts'
 export { upgrade } from './scenarios/upgrade.ts'
 export { type ClusterStatus, status } from './status.ts'
+export { ensureTraefik, TRAEFIK_VERSION, traefikBinary } from './traefik/build.ts'
+export { startTraefik, TRAEFIK_WEB_PORT, type Traefik } from './traefik/start.ts'
 export { type Log, nodeCount, up } from './up.ts'
 export { ensureGatewayUserSecret, GATEWAY_USER_SECRET } from './user-secret.ts'

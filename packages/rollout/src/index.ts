@@ -41,6 +41,7 @@ export {
 } from './plans/progressive.ts'
 export { rollingPlan } from './plans/rolling.ts'
 export {
+  canaryReplicasFor,
   percentOf,
   podsOf,
   replicaRatio,

@@ -41,6 +41,8 @@ export interface RolloutReport extends Tally {
   /** progressive: the outcome, each step's analyses with their PromQL and numbers. */
   progressive?: ProgressiveDetails
   drain?: DrainDetails
+  /** `--prometheus`: the address of the Prometheus that scraped the run's pods (stopped with the run). */
+  prometheus?: string
   /** Runs with a gateway in front: what its /metrics counted (retries it made, upstream errors, answers). */
   gateway?: GatewayCounters
   canaryFlags?: CanaryFlagsDetails

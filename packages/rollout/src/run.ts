@@ -5,6 +5,7 @@ import { Harness, type RolloutHooks } from './run/harness.ts'
 import { type GivenOptions, type RolloutOptions, RunSchema, type RunSettings } from './run/options.ts'
 import { latencySummary, noEndpointWindows, perVersion, splitPhases, tally } from './run/tally.ts'
 import { timeline } from './run/timeline.ts'
+import { type HarnessPrometheus, harnessPrometheus } from './scenarios/harness-prometheus.ts'
 import { scenarioDefinition } from './scenarios/registry.ts'
 import type { ScenarioRunner } from './scenarios/runner.ts'
 
@@ -17,14 +18,23 @@ export type { RolloutHooks } from './run/harness.ts'
  */
 export async function runRollout(given: GivenOptions, hooks: RolloutHooks = {}): Promise<RolloutReport> {
   const options = resolveOptions(given)
-  const runner = scenarioDefinition(options.scenario.kind).runner(options, options.scenario)
+  const definition = scenarioDefinition(options.scenario.kind)
+  const runner = definition.runner(options, options.scenario)
   const h = new Harness(options, hooks)
   let startMs = 0
   let endMs = 0
   let finalPods: RolloutReport['finalPods'] = []
+  let metrics: HarnessPrometheus | undefined
   try {
     await h.open()
     h.progress.phase = 'starting'
+    if (options.prometheus && !definition.ownPrometheus) {
+      metrics = await harnessPrometheus(h, 1000)
+      h.events.record({
+        type: 'observed',
+        detail: `Prometheus at ${metrics.prometheus.url} scrapes every pod's /metrics (until the run ends)`,
+      })
+    }
     await runner.setup(h)
     h.progress.phase = 'warm-up'
     if (runner.startLoad) runner.startLoad(h)
@@ -49,8 +59,10 @@ export async function runRollout(given: GivenOptions, hooks: RolloutHooks = {}):
     }))
     await h.teardown()
     await runner.cleanup?.()
+    await metrics?.stop()
   }
-  return report(h, runner, startMs, endMs, finalPods)
+  const found = report(h, runner, startMs, endMs, finalPods)
+  return metrics ? { ...found, prometheus: metrics.prometheus.url } : found
 }
 
 function report(

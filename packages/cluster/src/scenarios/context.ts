@@ -20,10 +20,19 @@ export interface ClusterScenario {
   description: string
   /** The strategy overlay under k8s/overlays (components/local is added); default `local`. */
   overlay?: string
+  /** It starts its own Prometheus (the run's `--prometheus` would be a second one). */
+  ownPrometheus?: boolean
+  /** Components the scenario adds on top of it (the app-level canary's, the flags ConfigMap). */
+  components?: readonly string[]
   /** Deployments whose SHUTDOWN_MODE the unprepared control switches (the ones the scenario replaces pods of). */
   rolled: string[]
   toVersion?: string
   setup?(ctx: ClusterContext): Promise<void>
+  /**
+   * Where the load goes, known after `setup` (e.g. a router it started); default: the gateway's NodePort
+   * and the run's path.
+   */
+  loadTarget?(): { origin: string; path: string } | undefined
   execute(ctx: ClusterContext): Promise<void>
   /** Puts the namespace back as the overlay has it (objects the scenario added, a moved selector). */
   cleanup?(ctx: ClusterContext): Promise<void>

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { type Prometheus, startPrometheus } from '@zdd/prometheus'
 import {
   EventLog,
   LoadGenerator,
@@ -21,8 +25,9 @@ import { KUBERNETES_VERSION, layout, NETWORK } from '../layout.ts'
 import { status } from '../status.ts'
 import { Api } from './api.ts'
 import { type ClusterContext, type ClusterScenario, waitRolledOut } from './context.ts'
-import { observe } from './observe.ts'
+import { type Observed, observe } from './observe.ts'
 import { applyOverlay, deployments } from './overlay.ts'
+import { followPods } from './pod-targets.ts'
 
 export interface ClusterRunOptions {
   rps: number
@@ -30,6 +35,10 @@ export interface ClusterRunOptions {
   /** Requests per connection before the client closes it and opens a new one (0: keep it all run). */
   maxRequestsPerConnection: number
   unprepared: boolean
+  /** Every SHUTDOWN_* variable removed from the services: @zdd/lifecycle's defaults (the adaptive drain). */
+  lifecycleDefaults: boolean
+  /** A real Prometheus on this machine scraping the namespace's annotated pods during the run. */
+  prometheus: boolean
   warmupMs: number
   tailMs: number
   timeoutMs: number
@@ -43,6 +52,8 @@ export const CLUSTER_RUN_DEFAULTS: ClusterRunOptions = {
   // while an endpoint removal propagates, so the control can show what an unprepared pod does to them.
   maxRequestsPerConnection: 20,
   unprepared: false,
+  lifecycleDefaults: false,
+  prometheus: false,
   warmupMs: 3_000,
   tailMs: 3_000,
   timeoutMs: 10_000,
@@ -77,48 +88,71 @@ export async function runOnCluster(
     versionOfPod: (pod) => versionOfPod(events, pod),
   }
   const overlay = scenario.overlay ?? 'local'
-  await applyOverlay(ctx, overlay)
+  const choice = {
+    lifecycleDefaults: options.lifecycleDefaults,
+    ...(scenario.components ? { components: scenario.components } : {}),
+  }
+  await applyOverlay(ctx, overlay, choice)
   const all = await deployments(ctx)
   await setShutdownMode(ctx, all, scenario.rolled, options.unprepared)
   await waitRolledOut(ctx, all)
-  const origin = `http://127.0.0.1:${NETWORK.gatewayNodePort}`
-  await waitAnswering(`${origin}${options.path}`)
+  const gateway = { origin: `http://127.0.0.1:${NETWORK.gatewayNodePort}`, path: options.path }
+  await waitAnswering(`${gateway.origin}${gateway.path}`)
   const api = new Api()
-  const load = new LoadGenerator(
-    {
-      origin,
-      path: options.path,
-      rps: options.rps,
-      connections: options.connections,
-      maxRequestsPerConnection: options.maxRequestsPerConnection,
-      timeoutMs: options.timeoutMs,
-      servedBy: ['x-served-by', 'x-zdd-gateway'],
-    },
-    clock,
-  )
-  records = () => load.records
+  let load: LoadGenerator | undefined
+  records = () => load?.records ?? []
   let startMs = 0
   let endMs = 0
+  let observed: Observed | undefined
+  let metrics: { prometheus: Prometheus; stop(): Promise<void> } | undefined
   try {
-    observe(api, NAMESPACE, events)
+    observed = observe(api, NAMESPACE, events, clock)
+    if (options.prometheus && !scenario.ownPrometheus) {
+      metrics = await runPrometheus(api)
+      events.record({ type: 'observed', detail: `Prometheus at ${metrics.prometheus.url} scrapes every pod` })
+      log(
+        `Prometheus at ${metrics.prometheus.url}, scraping the namespace's annotated pods (until the run ends)`,
+      )
+    }
     await scenario.setup?.(ctx)
+    const target = scenario.loadTarget?.() ?? gateway
+    if (target !== gateway) await waitAnswering(`${target.origin}${target.path}`)
+    load = new LoadGenerator(
+      {
+        origin: target.origin,
+        path: target.path,
+        rps: options.rps,
+        connections: options.connections,
+        maxRequestsPerConnection: options.maxRequestsPerConnection,
+        timeoutMs: options.timeoutMs,
+        servedBy: ['x-served-by', 'x-zdd-gateway'],
+      },
+      clock,
+    )
     load.start()
     events.record({
       type: 'load-started',
-      detail: `${options.rps} req/s over ${options.connections} keep-alive connections to ${origin}`,
+      detail: `${options.rps} req/s over ${options.connections} keep-alive connections to ${target.origin}`,
     })
-    log(`load: ${options.rps} req/s, ${options.connections} connections, ${origin}${options.path}`)
+    log(`load: ${options.rps} req/s, ${options.connections} connections, ${target.origin}${target.path}`)
     await sleep(options.warmupMs)
     startMs = clock()
     events.record({ type: 'rollout-started', detail: scenario.description })
     await scenario.execute(ctx)
     endMs = clock()
     await sleep(options.tailMs)
-  } finally {
-    await load.stop()
-    events.record({ type: 'load-stopped' })
+  } catch (error) {
+    await load?.stop()
     api.close()
+    await metrics?.stop()
+    // What the scenario started beside the cluster (a Prometheus, a Traefik) must not outlive the run.
+    await scenario.cleanup?.(ctx).catch((cleanupError: Error) => log(`cleanup: ${cleanupError.message}`))
+    throw error
   }
+  await load?.stop()
+  events.record({ type: 'load-stopped' })
+  api.close()
+  await metrics?.stop()
   const finalPods = await podsNow()
   await scenario.cleanup?.(ctx)
   // Leave the namespace as the overlay has it: `kubectl apply` keeps an env var it never set.
@@ -128,7 +162,7 @@ export async function runOnCluster(
     await setShutdownMode(ctx, now, scenario.rolled, false)
     await waitRolledOut(ctx, now)
   }
-  const requests = load.records
+  const requests = load?.records ?? []
   return {
     strategy: scenario.name,
     unprepared: options.unprepared,
@@ -141,20 +175,41 @@ export async function runOnCluster(
       backend: 'cluster',
       kubernetes: KUBERNETES_VERSION,
       overlay: `k8s/overlays/${overlay}`,
+      ...(scenario.components ? { components: scenario.components } : {}),
       rps: options.rps,
       connections: options.connections,
       maxRequestsPerConnection: options.maxRequestsPerConnection,
+      shutdown: options.unprepared
+        ? 'SHUTDOWN_MODE=unprepared (the control)'
+        : options.lifecycleDefaults
+          ? "no SHUTDOWN_* variable: the lifecycle's defaults"
+          : "the overlay's SHUTDOWN_* settings",
       description: scenario.description,
       node: process.version,
     },
     finalPods,
-    terminations: [],
+    terminations: observed?.terminations() ?? [],
     balancer: { connections: 0, noEndpoint: 0, upstreamErrors: {} },
     downtime: noEndpointWindows(events.events, clock()),
     events: events.events,
     perVersion: perVersion(requests, (pod) => versionOfPod(events, pod)),
     timeline: timeline(requests),
+    ...(metrics ? { prometheus: metrics.prometheus.url } : {}),
     ...scenario.details?.(requests),
+  }
+}
+
+/** `--prometheus`: a Prometheus in a scratch folder, its targets the namespace's annotated pods. */
+async function runPrometheus(api: Api): Promise<{ prometheus: Prometheus; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'zdd-prometheus-'))
+  const prometheus = await startPrometheus({ dir })
+  followPods(api, NAMESPACE, prometheus)
+  return {
+    prometheus,
+    async stop() {
+      await prometheus.stop()
+      await rm(dir, { recursive: true, force: true })
+    },
   }
 }
 

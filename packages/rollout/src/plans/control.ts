@@ -9,7 +9,7 @@ export const OPERATOR_COMMANDS: readonly OperatorCommand[] = ['pause', 'resume',
 /** One look at a step: the PromQL it ran, the numbers it compared and what they decided. */
 export interface Analysis {
   step: number
-  /** Unix ms of the window it judged (the step's pods in place → the look). */
+  /** Unix ms of the window it judged (one scrape interval after the step's change → the look). */
   window: [number, number]
   queries: { requests: string; errors: string; p99: string }
   outcome: Verdict['outcome']

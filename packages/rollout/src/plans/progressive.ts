@@ -19,6 +19,12 @@ export interface ProgressiveOptions {
   canaryVersion: string
   /** Between two looks at a step: the longest an automatic decision waits. */
   decisionIntervalMs: number
+  /**
+   * A step's window starts this long after its change took effect: one scrape interval (and a margin).
+   * A window's first value is the last scrape at or before its start, so a window that started at the
+   * change would count up to one interval of the previous step's split.
+   */
+  windowDelayMs: number
   /** An inconclusive step waits this long, then the rollout pauses and says why. */
   stepTimeoutMs: number
   /** A paused rollout waits this long for an operator before the plan ends, still paused (0: not at all). */
@@ -172,7 +178,7 @@ export function progressivePlan(
       detail: `${step.weightPercent} % to ${o.canaryVersion} by ${o.shift.mechanism}: ${step.canaryReplicas} canary and ${step.stableReplicas} stable pods`,
     })
     await o.shift.toStep(b, index)
-    let fromMs = Date.now()
+    let fromMs = Date.now() + o.windowDelayMs
     let stepStartMs = fromMs
     for (;;) {
       await publish({
@@ -191,6 +197,8 @@ export function progressivePlan(
         continue
       }
       const toMs = Date.now()
+      // A look before the window opened (a decision interval shorter than a scrape): wait for the next.
+      if (toMs <= fromMs) continue
       const measured = await o.measure(fromMs, toMs)
       const none = { requests: 0, errors: 0, p99Ms: 0 }
       const verdict = judge(

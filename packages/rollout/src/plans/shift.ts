@@ -63,6 +63,11 @@ export function replicaRatio(app: string, replicas: number, canaryReplicas: read
   }
 }
 
+/** The canary's replicas under a weighted route: enough for the largest weight's share of the stable's. */
+export function canaryReplicasFor(replicas: number, weights: readonly number[]): number {
+  return Math.max(1, Math.ceil((replicas * Math.max(...weights)) / 100))
+}
+
 export interface WeightedRouteOptions {
   app: string
   /** The stable's replicas: it keeps them all through the rollout. */

@@ -56,6 +56,11 @@ export const RunSchema = Type.Object({
     }),
   ),
   unprepared: Type.Boolean({ description: 'run the unprepared control (closes on SIGTERM)', default: false }),
+  prometheus: Type.Boolean({
+    description:
+      "start a real Prometheus for the run, scraping every pod's /metrics each second, and show its address",
+    default: false,
+  }),
   minReadyMs: ms('Deployment minReadySeconds, in ms', 0, 0, 120_000),
   preStopMs: ms('a preStop sleep before SIGTERM, in ms', 0, 0, 120_000),
   terminationGracePeriodMs: ms('terminationGracePeriodSeconds, in ms', 30_000, 1),

@@ -38,6 +38,8 @@ export interface ScenarioDefinition<S extends TObject = TObject> {
   defaultsFor?(run: RunSettings): Partial<Static<S>>
   /** It runs a real gateway in front of the Service(s), so it needs `RolloutOptions.stack`. */
   readonly gateway?: boolean
+  /** It starts its own Prometheus (the run's `--prometheus` would be a second one). */
+  readonly ownPrometheus?: boolean
   /** The service its Deployment runs (default: the catalog at /products). */
   service?(scenario: Static<S>): ScenarioService
   /** The Deployment strategy it implies (default: RollingUpdate with 25 % surge and unavailable). */

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Backend } from '../plans/backend.ts'
-import { type TrafficShift, weightedRoute } from '../plans/shift.ts'
+import { canaryReplicasFor, type TrafficShift, weightedRoute } from '../plans/shift.ts'
 import type { Harness, ServiceRef } from '../run/harness.ts'
 import type { RolloutOptions } from '../run/options.ts'
 import { startBehindGateway } from './behind-gateway.ts'
@@ -13,11 +13,6 @@ export interface GatewayCanaryOptions {
   weights: readonly number[]
   /** The bad build's environment (its error knob). */
   badEnv: Record<string, string>
-}
-
-/** The canary's replicas under a weighted route: enough for the largest weight's share of the stable's. */
-export function canaryReplicasFor(replicas: number, weights: readonly number[]): number {
-  return Math.max(1, Math.ceil((replicas * Math.max(...weights)) / 100))
 }
 
 /**

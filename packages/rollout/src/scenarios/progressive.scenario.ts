@@ -16,6 +16,9 @@ import { REPLICA_STEPS } from './replica-steps.ts'
 import type { ScenarioRunner } from './runner.ts'
 import { fileControl, rolloutStateDir } from './state-file.ts'
 
+/** Beyond one scrape interval, before a step's window opens: scrapes are not exactly on time. */
+const WINDOW_MARGIN_MS = 150
+
 const Options = Type.Object({
   canary: Type.Union([Type.Literal('good'), Type.Literal('bad'), Type.Literal('idle')], {
     description:
@@ -151,6 +154,7 @@ export function progressive(options: RolloutOptions, scenario: ProgressiveScenar
         stableVersion: options.fromVersion,
         canaryVersion: options.toVersion,
         decisionIntervalMs: scenario.decisionIntervalMs,
+        windowDelayMs: scenario.scrapeIntervalMs + WINDOW_MARGIN_MS,
         stepTimeoutMs: scenario.stepTimeoutMs,
         holdPausedMs: scenario.holdPausedMs,
         judge: {
@@ -197,6 +201,7 @@ export default defineScenario({
   order: 45,
   inAll: false,
   gateway: true,
+  ownPrometheus: true,
   options: Options,
   ...REPLICA_STEPS,
   runner: progressive,
