@@ -202,6 +202,21 @@ export function gatewaySection(r: Results): { markdown: string; checks: TargetCh
             `; p50 added: ${num(plainFixed.p50 - fixedDirect.p50, 2)} ms; the bare proxy's p99 at the same rate: ${fixedBare ? ms(fixedBare.p99, 2) : '–'}`,
     })
   }
+  if (plainFixed && fixedBare) {
+    const over = plainFixed.p99 - fixedBare.p99
+    const withinNoise = noise !== undefined && over > 0 && over <= noise
+    checks.push({
+      target: "p99 at half of max load ≤ the bare proxy's, measured in the same round",
+      measured: `p99 ${num(plainFixed.p99, 2)} ms vs ${num(fixedBare.p99, 2)} ms (bare @fastify/http-proxy) at ${num(r.fixedRps)} req/s: ${over > 0 ? '+' : ''}${num(over, 2)} ms`,
+      met: over <= 0,
+      note:
+        (over <= 0 ? `margin ${num(-over, 2)} ms` : `missed by ${num(over, 2)} ms`) +
+        (noise !== undefined
+          ? `; direct's own p99 moved by ${num(noise, 2)} ms between two identical runs in this round${withinNoise ? ', so the difference is within noise' : ''}`
+          : '') +
+        '; both proxies share 2 cores with the generator and the catalog, so their p99 is queueing behind the other processes (see "Where the CPU goes")',
+    })
+  }
   const headline =
     plain && bare && direct
       ? `Gateway (plain route): ${num(plain.rps)} req/s max = ${pct(plain.rps / bare.rps)} of a bare \`@fastify/http-proxy\` and ${pct(plain.rps / direct.rps)} of direct` +

@@ -63,6 +63,47 @@ function beyondDelayCheck(r: StoredShutdown): TargetCheck | undefined {
   }
 }
 
+/**
+ * Where propagation outlasts the grace period, every pod is killed while the Service still sends it
+ * connections: nobody can lose nothing. Does @zdd/lifecycle (either way it is run) lose fewer than every
+ * other library?
+ */
+function beyondGraceCheck(r: StoredShutdown): TargetCheck | undefined {
+  const grace = r.params.terminationGracePeriodMs
+  const beyond = r.cells.filter((c) => c.propagationDelayMs > grace)
+  const ours = beyond.filter((c) => c.variant === LIFECYCLE || c.variant === DEFAULTS)
+  if (ours.length === 0) return undefined
+  const rows = ours.map((c) => {
+    const fewest = beyond
+      .filter(
+        (o) =>
+          o.rps === c.rps &&
+          o.propagationDelayMs === c.propagationDelayMs &&
+          o.variant !== LIFECYCLE &&
+          o.variant !== DEFAULTS,
+      )
+      .map((o) => ({ name: o.variant, lost: totals(o).lost, rollouts: o.rollouts.length }))
+      .sort((a, b) => a.lost / a.rollouts - b.lost / b.rollouts)[0]
+    return { c, lost: totals(c).lost, rollouts: c.rollouts.length, fewest }
+  })
+  const compared = rows.filter((row) => row.fewest !== undefined)
+  // Per rollout: cells beyond the grace period are long, and may hold different numbers of rollouts.
+  const won = compared.filter(
+    (row) => row.fewest && row.lost / row.rollouts < row.fewest.lost / row.fewest.rollouts,
+  ).length
+  return {
+    target: `\`@zdd/lifecycle\` where propagation > the grace period (${seconds(grace)}): fewer lost per rollout than every other library`,
+    measured: `${won}/${compared.length} cells`,
+    met: compared.length === 0 ? undefined : won === compared.length,
+    note: compared
+      .map(
+        (row) =>
+          `${row.c.variant}, ${num(row.c.rps)} req/s at ${seconds(row.c.propagationDelayMs)}: ${num(row.lost)} in ${row.rollouts} vs ${row.fewest?.name} ${num(row.fewest?.lost)} in ${row.fewest?.rollouts}`,
+      )
+      .join('; '),
+  }
+}
+
 export function shutdownTargets(r: StoredShutdown): { checks: TargetCheck[]; headline: string } {
   const p = r.params
   const checks: TargetCheck[] = []
@@ -82,6 +123,8 @@ export function shutdownTargets(r: StoredShutdown): { checks: TargetCheck[]; hea
   if (defaults) checks.push(defaults)
   const beyond = beyondDelayCheck(r)
   if (beyond) checks.push(beyond)
+  const beyondGrace = beyondGraceCheck(r)
+  if (beyondGrace) checks.push(beyondGrace)
   const naiveCells = r.cells.filter((c) => c.variant === 'naive').map(totals)
   if (naiveCells.length) {
     const losing = naiveCells.filter((t) => t.lost > 0).length

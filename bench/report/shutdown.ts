@@ -107,7 +107,8 @@ export function shutdownSection(r: Results): { markdown: string; checks: TargetC
           'version',
           'delay knob',
           ...delays.map(
-            (d) => `propagation ${seconds(d)}${d <= p.shutdownDelayMs ? ' (≤ delay)' : ' (> delay)'}`,
+            (d) =>
+              `propagation ${seconds(d)}${d <= p.shutdownDelayMs ? ' (≤ delay)' : d > p.terminationGracePeriodMs ? ' (> grace period)' : ' (> delay)'}`,
           ),
         ],
         r.variants

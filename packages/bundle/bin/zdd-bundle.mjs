@@ -9,6 +9,8 @@
 // image and `zdd up` run changes. Files a package reads at run time are found through its package name
 // (import.meta.resolve), never relative to its own module, so they resolve from the bundle as well.
 import { readFileSync, rmSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { basename, dirname, join } from 'node:path'
 import { build } from 'esbuild'
 
 const MARKER = '// zdd-bundle: one file'
@@ -26,9 +28,38 @@ if (source.startsWith(MARKER)) {
   process.exit(1)
 }
 
+// Node's built-ins reach the bundle through require(), never `import`: an ES module's `import ... from
+// 'node:http'` makes Node evaluate every export of node:http for the module's bindings, getters included,
+// and one of them loads Node's own copy of undici (fetch, WebSocket): about 20 ms of a gateway start that
+// nothing uses. A require()d built-in is read property by property, when the code uses it.
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      args.kind === 'import-statement' && BUILTINS.has(args.path)
+        ? { path: args.path, namespace: 'zdd-builtin' }
+        : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'zdd-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)})`,
+      loader: 'js',
+    }))
+  },
+}
+
+// Chunks of an earlier build (tsc does not clean dist/): names carry a content hash, so they would pile up.
+const CHUNKS = join(dirname(entry), 'chunks')
+rmSync(CHUNKS, { recursive: true, force: true })
+
 const result = await build({
   entryPoints: [entry],
-  outfile: entry,
+  outdir: dirname(entry),
+  entryNames: basename(entry, '.js'),
+  // What is only imported on demand (`await import()`, e.g. the Unleash SDK's client in server mode) goes
+  // to a file of its own, so that a start never compiles it unless it is used.
+  splitting: true,
+  chunkNames: `${basename(CHUNKS)}/[name]-[hash]`,
   allowOverwrite: true,
   bundle: true,
   platform: 'node',
@@ -41,9 +72,17 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  plugins: [builtinsByRequire],
 })
 // tsc's source map describes the file that is gone.
 rmSync(`${entry}.map`, { force: true })
 const inputs = Object.keys(result.metafile.inputs).length
-const bytes = Object.values(result.metafile.outputs)[0]?.bytes ?? 0
-process.stdout.write(`zdd-bundle: ${entry} ← ${inputs} modules, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`)
+const outputs = Object.entries(result.metafile.outputs)
+const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
+const main = outputs.find(([path]) => !path.includes('/chunks/'))?.[1].bytes ?? 0
+const lazy = outputs
+  .filter(([path]) => path.includes('/chunks/'))
+  .reduce((sum, [, out]) => sum + out.bytes, 0)
+process.stdout.write(
+  `zdd-bundle: ${entry} ← ${inputs} modules, ${mib(main)}${lazy ? ` (+ ${mib(lazy)} loaded on demand, in chunks/)` : ''}\n`,
+)

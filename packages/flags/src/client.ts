@@ -3,22 +3,13 @@
 // transition, and the one log line each one writes, can be read in one place.
 import { EventEmitter } from 'node:events'
 import { statSync } from 'node:fs'
+import type { Context, Variant } from 'unleash-client'
 import { type FlagSummary, summarize } from './edit.ts'
 import { FlagsConfigError } from './errors.ts'
+import { type Evaluator, OfflineEvaluator } from './evaluate.ts'
 import { readFlagsFile } from './file.ts'
 import type { FlagsDocument } from './schema.ts'
 import type { SyncState } from './state.ts'
-import {
-  type Context,
-  destroyQuietly,
-  evaluatesFetchedData,
-  fetchedFromServer,
-  offlineUnleash,
-  serverUnleash,
-  type Unleash,
-  type Variant,
-  whenReady,
-} from './unleash.ts'
 import { fingerprint, pollFile } from './watch.ts'
 
 export interface FlagLogger {
@@ -79,7 +70,9 @@ export class FlagClient extends EventEmitter<{
 }> {
   readonly mode: 'offline' | 'server'
   readonly #options: FlagClientOptions
-  #unleash: Unleash | undefined
+  /** The SDK's evaluator (offline) or its whole client (server mode; ./unleash.ts, loaded only then). */
+  #unleash: Evaluator | undefined
+  #started = false
   #state: SyncState = 'starting'
   #reloading: Promise<void> = Promise.resolve()
   #lastFileError = ''
@@ -117,7 +110,8 @@ export class FlagClient extends EventEmitter<{
    * watches it. Server: starts polling.
    */
   async start(): Promise<void> {
-    if (this.#unleash) return
+    if (this.#started) return
+    this.#started = true
     if (this.mode === 'offline') {
       this.#seen = fingerprint(statSync(this.#options.file, { throwIfNoEntry: false }))
       const doc = readFlagsFile(this.#options.file)
@@ -132,19 +126,19 @@ export class FlagClient extends EventEmitter<{
       )
       return
     }
-    this.#startServer()
+    await this.#startServer()
   }
 
   isEnabled(name: string, context: Context, fallback = false): boolean {
     const unleash = this.#unleash
-    const enabled = unleash ? unleash.isEnabled(name, context, fallback) : fallback
+    const enabled = unleash ? unleash.decide(name, context, fallback) : fallback
     this.onEvaluated?.(name, enabled ? 'on' : 'off')
     return enabled
   }
 
   variant(name: string, context: Context): Evaluation {
     const unleash = this.#unleash
-    const v: Variant | undefined = unleash?.getVariant(name, context, NO_VARIANT)
+    const v: Variant | undefined = unleash?.decideVariant(name, context, NO_VARIANT)
     const result: Evaluation = !v?.enabled
       ? v?.feature_enabled
         ? NO_VARIANT_ON
@@ -163,7 +157,7 @@ export class FlagClient extends EventEmitter<{
 
   /** The definitions in use now, summarised (rollout %, variant weights) for pages and the CLI. */
   list(): FlagSummary[] {
-    const features = this.#unleash?.getFeatureToggleDefinitions() ?? []
+    const features = this.#unleash?.definitions() ?? []
     return summarize({ version: 2, features: features as unknown as FlagsDocument['features'] })
   }
 
@@ -173,16 +167,14 @@ export class FlagClient extends EventEmitter<{
     this.#unwatch()
     const unleash = this.#unleash
     this.#setState('closed')
-    if (!unleash) return
-    if (this.mode === 'server') {
-      const flushed = unleash.flushMetrics().catch(() => {})
-      await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 1000).unref())])
-    }
-    destroyQuietly(unleash)
+    await unleash?.close()
   }
 
-  #startServer(): void {
+  async #startServer(): Promise<void> {
     const { url, token, appName, environment, refreshMs, file } = this.#options
+    // The SDK's whole client, with its HTTP stack, is loaded only here: offline services never pay for it.
+    const { evaluatesFetchedData, fetchedFromServer, serverUnleash } = await import('./unleash.ts')
+    if (this.#state === 'closed') return
     const unleash = serverUnleash({
       url: url ?? '',
       token: token ?? '',
@@ -240,12 +232,12 @@ export class FlagClient extends EventEmitter<{
   }
 
   async #swap(doc: FlagsDocument): Promise<void> {
-    const next = offlineUnleash(this.#options.appName, this.#options.environment, doc)
-    next.on('error', (err: Error) => this.#options.log.error({ err }, 'flag client error'))
-    await whenReady(next)
+    const next = new OfflineEvaluator(this.#options.appName, this.#options.environment, doc, (err) =>
+      this.#options.log.error({ err }, 'flag client error'),
+    )
     const previous = this.#unleash
     this.#unleash = next
-    if (previous) destroyQuietly(previous)
+    await previous?.close()
   }
 
   #setState(next: SyncState, detail: object = {}, level: 'info' | 'warn' | 'error' = 'info'): void {

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events'
-import { type UnleashConfig, UnleashEvents } from 'unleash-client'
+import type { UnleashConfig } from 'unleash-client'
+// The events enum alone: the package's index would load the whole SDK client (see evaluate.ts).
+import { UnleashEvents } from 'unleash-client/lib/events.js'
 import type { FlagsDocument } from './schema.ts'
 
 type RepositoryInterface = NonNullable<UnleashConfig['repository']>
@@ -8,8 +10,8 @@ type Segment = NonNullable<ReturnType<RepositoryInterface['getSegment']>>
 type EnhancedFeature = ReturnType<RepositoryInterface['getTogglesWithSegmentData']>[number]
 
 /**
- * The SDK's repository for one fixed document (its `repository` option): the flags and their segments,
- * ready as soon as the SDK starts, with no flags at all as well. The SDK's own repository only reports
+ * The SDK's repository interface over one fixed document: the flags and their segments, for the SDK's
+ * evaluator offline (evaluate.ts), with no flags at all as well. The SDK's own repository only reports
  * ready once a bootstrap or a fetch brought at least one flag, and its bootstrap takes no segments from
  * a file's document; evaluation itself stays the SDK's.
  */

@@ -1,11 +1,43 @@
 import { type Context, InMemStorageProvider, Unleash, type Variant } from 'unleash-client'
-import { FixedRepository } from './repository.ts'
-import type { FlagsDocument } from './schema.ts'
+import { ANSWER_FALSE, ANSWER_TRUE, type Evaluator, type FeatureDefinition, isComplete } from './evaluate.ts'
 
-export type { Context, Unleash, Variant }
+/**
+ * Server mode: the SDK's whole client (polling, bootstrap, usage metrics), loaded only when a server is
+ * configured (client.ts imports this module on demand). A context that carries both static fields goes
+ * straight to the SDK's evaluator (its `protected client`) with the same usage count the public methods
+ * keep: the public methods copy every context and make a fallback closure per decision (evaluate.ts).
+ * Any other context, or a client not ready yet, takes the public methods.
+ */
+export class FlagUnleash extends Unleash implements Evaluator {
+  decide(name: string, context: Context, fallback: boolean): boolean {
+    if (!isComplete(context) || !isReady(this)) return this.isEnabled(name, context, fallback)
+    const enabled = this.client.isEnabled(name, context, fallback ? ANSWER_TRUE : ANSWER_FALSE)
+    this.count(name, enabled)
+    return enabled
+  }
 
-// Offline mode never contacts this address (refreshInterval 0), but the SDK requires a URL.
-const NO_SERVER = 'http://127.0.0.1:9/api/'
+  decideVariant(name: string, context: Context, fallbackVariant: Variant): Variant {
+    if (!isComplete(context) || !isReady(this)) return this.getVariant(name, context, fallbackVariant)
+    const variant = this.client.getVariant(name, context, fallbackVariant)
+    if (variant.name) this.countVariant(name, variant.name)
+    this.count(name, Boolean(variant.feature_enabled))
+    return variant
+  }
+
+  definitions(): FeatureDefinition[] {
+    return this.getFeatureToggleDefinitions() as FeatureDefinition[]
+  }
+
+  async close(): Promise<void> {
+    const flushed = this.flushMetrics().catch(() => {})
+    await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, 1000).unref())])
+    destroyQuietly(this)
+  }
+}
+
+function isReady(unleash: Unleash): boolean {
+  return (unleash as unknown as { ready?: boolean }).ready === true
+}
 
 export interface ServerSpec {
   appName: string
@@ -16,24 +48,8 @@ export interface ServerSpec {
   bootstrapFile: string
 }
 
-/**
- * A client fed only from one document in memory (flags and segments, or none at all): no network, no
- * timers, ready within milliseconds.
- */
-export function offlineUnleash(appName: string, environment: string, doc: FlagsDocument): Unleash {
-  return new Unleash({
-    appName,
-    environment,
-    url: NO_SERVER,
-    refreshInterval: 0,
-    disableMetrics: true,
-    skipInstanceCountWarning: true,
-    repository: new FixedRepository(doc),
-  })
-}
-
-export function serverUnleash(spec: ServerSpec): Unleash {
-  return new Unleash({
+export function serverUnleash(spec: ServerSpec): FlagUnleash {
+  return new FlagUnleash({
     appName: spec.appName,
     environment: spec.environment,
     url: spec.url,
@@ -73,20 +89,4 @@ export function destroyQuietly(unleash: Unleash): void {
   const repository = (unleash as unknown as { repository?: { on?: (e: string, f: () => void) => void } })
     .repository
   repository?.on?.('error', () => {})
-}
-
-/** Resolves on the SDK's `ready`, rejects on an `error` that comes first. Call right after construction. */
-export function whenReady(unleash: Unleash): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onReady = () => {
-      unleash.off('error', onError)
-      resolve()
-    }
-    const onError = (err: Error) => {
-      unleash.off('ready', onReady)
-      reject(err)
-    }
-    unleash.once('ready', onReady)
-    unleash.once('error', onError)
-  })
 }

@@ -51,6 +51,24 @@ test('user ids as Unleash takes them: e-mail addresses and spaces; bounded, prin
   assert.equal(await userOf({ 'x-zdd-user': 'x'.repeat(USER_ID_MAX_LENGTH + 1) }), undefined)
 })
 
+test('isUserId: every character at the start, inside and at the end, as the documented rule says', () => {
+  // The rule as a pattern (printable ASCII and Latin-1, no space at either end), the reference the
+  // hand-written check must agree with for every code point up to U+02FF.
+  const edge = '!-~\\u00a1-\\u00ff'
+  const inner = ' -~\\u00a0-\\u00ff'
+  const rule = new RegExp(`^[${edge}](?:[${inner}]{0,${USER_ID_MAX_LENGTH - 2}}[${edge}])?$`)
+  let checked = 0
+  for (let code = 0; code <= 0x2ff; code += 1) {
+    const c = String.fromCharCode(code)
+    for (const id of [c, `${c}a`, `a${c}`, `a${c}b`, `${c}${c}`]) {
+      assert.equal(isUserId(id), rule.test(id), `${JSON.stringify(id)} (U+${code.toString(16)})`)
+      checked += 1
+    }
+  }
+  assert.equal(checked, 0x300 * 5)
+  assert.equal(isUserId(''), false)
+})
+
 test('requestContext adds properties and currentTime to the context request.flags evaluates with', async (t) => {
   const service = await build(t, {
     requestContext: (request) => ({
