@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+import { Agent, request as send } from './undici.ts'
 
 export interface UpstreamRequest {
   origin: string
@@ -149,7 +150,7 @@ export class UpstreamPool {
       let response: Dispatcher.ResponseData | undefined
       for (let attempt = 0; response === undefined; attempt++) {
         try {
-          response = await (attempt === 0 ? this.#agent : (this.#fresh as Agent)).request(options)
+          response = await send(attempt === 0 ? this.#agent : (this.#fresh as Agent), options)
         } catch (err) {
           const code = errorCode(err)
           if (
