@@ -18,8 +18,21 @@ export function traefikBinary(): string {
   return join(REPO_ROOT, '.tools', 'traefik', TRAEFIK_VERSION, 'traefik')
 }
 
-/** The pinned module's folder in the module cache (downloaded and checked against go.sum's database). */
-export async function traefikModuleDir(): Promise<string> {
+let moduleDir: Promise<string> | undefined
+
+/**
+ * The pinned module's folder in the module cache (downloaded and checked against go.sum's database).
+ * Asked once per process: building and starting Traefik both need it.
+ */
+export function traefikModuleDir(): Promise<string> {
+  moduleDir ??= locateModule().catch((err: unknown) => {
+    moduleDir = undefined
+    throw err
+  })
+  return moduleDir
+}
+
+async function locateModule(): Promise<string> {
   const found = await run('sh', ['-c', 'command -v go'], { check: false })
   if (found.code !== 0)
     throw new MissingPrerequisiteError(
