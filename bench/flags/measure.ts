@@ -1,8 +1,8 @@
 // One flag-throughput measurement in a fresh process (`node bench/flags/measure.ts <mode> <op> <ms>`), so
 // the two sides never share JIT state. Prints {decisions, ms, cpuMs} as JSON: the rate is taken over the
 // process's CPU time, which other work on a shared machine disturbs much less than wall-clock time.
-// - raw: unleash-client itself, configured as @zdd/flags configures it offline (bootstrap in memory, no
-//   server, SDK usage metrics off), the context built inline from the request's user header.
+// - raw: unleash-client's own client (`new Unleash`: bootstrap in memory, no server, SDK usage metrics
+//   off), as an application would use it, the context built inline from the request's user header.
 // - wrapper: @zdd/flags as services use it: FlagClient on the same definitions, its metrics
 //   (flag_evaluations_total in a prom-client registry), and the request plugin's own onRequest hook building
 //   the context (user from header / baggage / cookie, session cookie) for every decision.

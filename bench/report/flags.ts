@@ -9,9 +9,9 @@ export function flagsSection(r: Results): { markdown: string; checks: TargetChec
   out.push('## 3b. Flag decisions per second: `@zdd/flags` vs raw `unleash-client`')
   out.push(machineLine(r.machine, r.profileName, r.durationMs))
   out.push(
-    `One decision = build the context for a request, then evaluate. **raw**: \`unleash-client\` configured as \`@zdd/flags\` configures it offline (definitions in memory, no server, SDK usage metrics off), ` +
+    `One decision = build the context for a request, then evaluate. **raw**: \`unleash-client\`'s own client (\`new Unleash\`: definitions in memory, no server, SDK usage metrics off), ` +
       "the context built inline from the request's `x-zdd-user` header. **@zdd/flags**: `FlagClient` on the same definitions with its metrics (`flag_evaluations_total` in a prom-client registry), " +
-      "the context built by the request plugin's own `onRequest` hook (user from header, baggage or cookie, validated; session cookie). " +
+      "the context built by the request plugin's own `onRequest` hook (user from header, baggage or cookie, validated; session cookie); offline it evaluates with the SDK's evaluator alone, and hands it that context as it is instead of a copy per decision (packages/flags, How a decision is made). " +
       'Both sides read the same 1,000 request objects, made once: Fastify makes its request object before any hook runs, so neither side is charged for it. ' +
       "**without metrics**: the same without `instrumentFlags`, to show the metrics' share. " +
       `\`isEnabled\` on \`catalog-discount\` (gradual rollout 25 %, sticky on userId) and \`variant\` on \`recommendations-ab\` (two variants), 1,000 users in turn; ` +

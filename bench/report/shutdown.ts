@@ -27,7 +27,7 @@ function lostText(t: CellTotals, usualRollouts: number): string {
   const kinds = kindsText(t)
   const errors = t.errors.length ? ` (+${t.errors.length} failed run)` : ''
   const lost = t.lost === 0 ? `**0**${errors}` : `${num(t.lost)} (${kinds})${errors}`
-  const rollouts = t.rollouts === usualRollouts ? '' : `, ${t.rollouts} rollouts`
+  const rollouts = t.rollouts === usualRollouts ? '' : `, ${t.rollouts} rollout${t.rollouts === 1 ? '' : 's'}`
   return t.exitMs.length
     ? `${lost} · exit ${seconds(Math.round(median(t.exitMs) / 100) * 100)}${rollouts}`
     : lost
@@ -48,7 +48,7 @@ function runsText(r: Results): string {
     `Cells from ${runs.length} runs (each cell's date is in the last table):`,
     ...runs.map(
       (run) =>
-        `- ${run.cells} cells, ${run.rolloutsPerCell} rollouts per cell${run.covers ? ` (${run.covers})` : ''}: ${machineLine(run.machine, run.profileName, run.durationMs)}`,
+        `- ${run.cells} cells, ${run.rolloutsPerCell} rollout${run.rolloutsPerCell === 1 ? '' : 's'} per cell${run.covers ? ` (${run.covers})` : ''}: ${machineLine(run.machine, run.profileName, run.durationMs)}`,
     ),
   ].join('\n')
 }

@@ -16,13 +16,12 @@ export function startupSection(r: Results): { markdown: string; checks: TargetCh
   out.push('## 3a. Start-up and memory')
   out.push(machineLine(r.machine, r.profileName, r.durationMs))
   out.push(
-    `Each service from its built output (\`node services/<name>/dist/main.js\`, Node ${r.machine.node}): the service and every module it imports bundled by packages/bundle, as the image runs it: \`dist/service.js\`, plus \`dist/chunks/\` for what is only imported on demand (the Unleash SDK's client in server mode), started by the launcher \`dist/main.js\` with the compile cache the build made (V8's compiled code, \`dist/.compile-cache\`; the bench runs as the user who built, for whom it applies). Offline flags (the packaged file), \`LOG_LEVEL=warn\`. ` +
+    `Each service from its built output (\`node services/<name>/dist/main.js\`, Node ${r.machine.node}): the service and every module it imports bundled by packages/bundle, as the image runs it (one file, plus \`dist/chunks/\` for what is only imported on demand, such as the Unleash SDK's client in server mode). Offline flags (the packaged file), \`LOG_LEVEL=warn\`. ` +
       `Spawn → ready: from \`spawn()\` to the first \`/readyz\` 200 on the management port (polled every 5 ms on a fresh connection), ${p.spawns} starts, one at a time. ` +
       `RSS from /proc: when first ready, after ${num(p.idleMs / 1000)} s idle, and sampled every 250 ms under ${num(p.loadRps)} req/s (open loop, ${num(p.loadMs / 1000)} s, generator in its own process; the gateway in front of one catalog). ` +
       'The first row is the calibration: a minimal Fastify app with a management port (bench/startup/bare-fastify.mjs) on the same machine at the same moment.',
   )
   const cached = r.services.some((s) => s.medianCachedReadyMs !== undefined)
-  const uncached = r.services.some((s) => s.medianUncachedReadyMs !== undefined)
   const unbundled = r.services.some((s) => s.medianUnbundledReadyMs !== undefined)
   const hasPrivate = r.services.some((s) => s.privateIdleMiB !== undefined)
   out.push(
@@ -32,7 +31,6 @@ export function startupSection(r: Results): { markdown: string; checks: TargetCh
         'spawn → ready, median',
         'min – max',
         ...(cached ? ['with NODE_COMPILE_CACHE'] : []),
-        ...(uncached ? ['without the compile cache'] : []),
         ...(unbundled ? ['unbundled (tsc output): ready / RSS at ready'] : []),
         'RSS at ready',
         'RSS idle',
@@ -47,7 +45,6 @@ export function startupSection(r: Results): { markdown: string; checks: TargetCh
           ms(r.bareFastify.medianReadyMs),
           `${num(Math.min(...r.bareFastify.readyMs))} – ${num(Math.max(...r.bareFastify.readyMs))} ms`,
           ...(cached ? ['–'] : []),
-          ...(uncached ? ['–'] : []),
           ...(unbundled ? ['–'] : []),
           `${num(r.bareFastify.rssAtReadyMiB, 1)} MiB`,
           '–',
@@ -61,7 +58,6 @@ export function startupSection(r: Results): { markdown: string; checks: TargetCh
           ms(s.medianReadyMs),
           `${num(Math.min(...s.readyMs))} – ${num(Math.max(...s.readyMs))} ms`,
           ...(cached ? [ms(s.medianCachedReadyMs)] : []),
-          ...(uncached ? [ms(s.medianUncachedReadyMs)] : []),
           ...(unbundled
             ? [
                 s.medianUnbundledReadyMs === undefined
@@ -100,7 +96,6 @@ export function startupSection(r: Results): { markdown: string; checks: TargetCh
   const heaviest = Math.max(...r.services.map((s) => s.rssIdleMiB))
   const bare = r.bareFastify.medianReadyMs
   const cachedBest = Math.max(...r.services.map((s) => s.medianCachedReadyMs ?? Number.NaN))
-  const uncachedSlowest = Math.max(...r.services.map((s) => s.medianUncachedReadyMs ?? Number.NaN))
   const unbundledSlowest = Math.max(...r.services.map((s) => s.medianUnbundledReadyMs ?? Number.NaN))
   const unbundledHeaviest = Math.max(...r.services.map((s) => s.unbundledRssAtReadyMiB ?? Number.NaN))
   const heaviestAtReady = Math.max(...r.services.map((s) => s.rssAtReadyMiB))
@@ -122,9 +117,6 @@ export function startupSection(r: Results): { markdown: string; checks: TargetCh
           : '') +
         (Number.isFinite(cachedBest)
           ? `; with Node's compile cache (\`NODE_COMPILE_CACHE\`) it is ${ms(cachedBest)}`
-          : '') +
-        (Number.isFinite(uncachedSlowest)
-          ? `; without the compile cache the build makes, the slowest median is ${ms(uncachedSlowest)}`
           : ''),
     },
     {
@@ -153,15 +145,12 @@ export function startupSection(r: Results): { markdown: string; checks: TargetCh
       measured: `${slowestService?.service} ${ms(slowest)} vs ${ms(bare)}: ${num(ratio, 2)}×`,
       met: ratio <= READY_RATIO_TARGET,
       note:
-        (ratio <= READY_RATIO_TARGET
+        ratio <= READY_RATIO_TARGET
           ? `margin ${num(READY_RATIO_TARGET * bare - slowest)} ms`
           : `missed by ${num(slowest - READY_RATIO_TARGET * bare)} ms: the bare app loads Fastify alone, the ${slowestService?.service} also its config schema (typebox), metrics (prom-client), flags (the Unleash SDK's evaluator and strategies) and, for the gateway, undici and the route table; see "What a start is made of"` +
             (Number.isFinite(cachedBest)
               ? `; with Node's compile cache ${ms(cachedBest)} (${num(cachedBest / bare, 2)}×)`
-              : '')) +
-        (Number.isFinite(uncachedSlowest)
-          ? `; without the compile cache the build makes (NODE_DISABLE_COMPILE_CACHE=1) the slowest median is ${ms(uncachedSlowest)}, ${num(uncachedSlowest / bare, 2)}× (the bare app is started from its source as it is, with no cache)`
-          : ''),
+              : ''),
     },
     {
       target: `RSS at ready within ${RSS_OVER_BARE_TARGET_MIB} MiB of the bare app measured in the same run`,

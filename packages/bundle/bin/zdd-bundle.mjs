@@ -8,18 +8,13 @@
 // The rest of dist/ stays as tsc emitted it (what tests and other packages import); only the entry the
 // image and `zdd up` run changes. Files a package reads at run time are found through its package name
 // (import.meta.resolve), never relative to its own module, so they resolve from the bundle as well.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { build } from 'esbuild'
-import { builtinsByRequire } from '../lib/builtins.mjs'
-import { COMPILE_ONLY_GUARD, launcher, makeCompileCache } from '../lib/compile-cache.mjs'
 
 const MARKER = '// zdd-bundle: one file'
-const LAUNCHER_MARKER = '// zdd-bundle: launcher'
 const entry = process.argv[2] ?? 'dist/main.js'
-const dist = dirname(entry)
-/** The bundle itself, next to the entry, which becomes its launcher (lib/compile-cache.mjs). */
-const BUNDLE = 'service.js'
 
 let source
 try {
@@ -28,19 +23,39 @@ try {
   process.stderr.write(`zdd-bundle: cannot read ${entry} (${err.code}): run tsc first\n`)
   process.exit(1)
 }
-if (source.startsWith(MARKER) || source.startsWith(LAUNCHER_MARKER)) {
+if (source.startsWith(MARKER)) {
   process.stderr.write(`zdd-bundle: ${entry} is a bundle already: run tsc first, which emits it afresh\n`)
   process.exit(1)
 }
 
+// Node's built-ins reach the bundle through require(), never `import`: an ES module's `import ... from
+// 'node:http'` makes Node evaluate every export of node:http for the module's bindings, getters included,
+// and one of them loads Node's own copy of undici (fetch, WebSocket): about 20 ms of a gateway start that
+// nothing uses. A require()d built-in is read property by property, when the code uses it.
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]))
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(build) {
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      args.kind === 'import-statement' && BUILTINS.has(args.path)
+        ? { path: args.path, namespace: 'zdd-builtin' }
+        : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'zdd-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)})`,
+      loader: 'js',
+    }))
+  },
+}
+
 // Chunks of an earlier build (tsc does not clean dist/): names carry a content hash, so they would pile up.
-const CHUNKS = join(dist, 'chunks')
+const CHUNKS = join(dirname(entry), 'chunks')
 rmSync(CHUNKS, { recursive: true, force: true })
 
 const result = await build({
   entryPoints: [entry],
-  outdir: dist,
-  entryNames: basename(BUNDLE, '.js'),
+  outdir: dirname(entry),
+  entryNames: basename(entry, '.js'),
   // What is only imported on demand (`await import()`, e.g. the Unleash SDK's client in server mode) goes
   // to a file of its own, so that a start never compiles it unless it is used.
   splitting: true,
@@ -52,7 +67,7 @@ const result = await build({
   target: 'node24',
   // CommonJS dependencies call require() for Node's built-ins; an ES module has none of its own.
   banner: {
-    js: `${MARKER}\n${COMPILE_ONLY_GUARD}\nimport { createRequire as __zddCreateRequire } from 'node:module';\nconst require = __zddCreateRequire(import.meta.url);`,
+    js: `${MARKER}\nimport { createRequire as __zddCreateRequire } from 'node:module';\nconst require = __zddCreateRequire(import.meta.url);`,
   },
   legalComments: 'none',
   logLevel: 'warning',
@@ -61,16 +76,13 @@ const result = await build({
 })
 // tsc's source map describes the file that is gone.
 rmSync(`${entry}.map`, { force: true })
-writeFileSync(entry, launcher(LAUNCHER_MARKER, BUNDLE))
-const cached = makeCompileCache(dist, entry)
 const inputs = Object.keys(result.metafile.inputs).length
 const outputs = Object.entries(result.metafile.outputs)
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
-const main = outputs.find(([path]) => path.endsWith(`/${BUNDLE}`))?.[1].bytes ?? 0
+const main = outputs.find(([path]) => !path.includes('/chunks/'))?.[1].bytes ?? 0
 const lazy = outputs
   .filter(([path]) => path.includes('/chunks/'))
   .reduce((sum, [, out]) => sum + out.bytes, 0)
 process.stdout.write(
-  `zdd-bundle: ${join(dist, BUNDLE)} ← ${inputs} modules, ${mib(main)}${lazy ? ` (+ ${mib(lazy)} in chunks/)` : ''}; ` +
-    `${entry} launches it with ${cached} modules compiled ahead in ${join(dist, '.compile-cache')}\n`,
+  `zdd-bundle: ${entry} ← ${inputs} modules, ${mib(main)}${lazy ? ` (+ ${mib(lazy)} loaded on demand, in chunks/)` : ''}\n`,
 )

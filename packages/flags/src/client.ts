@@ -112,6 +112,15 @@ export class FlagClient extends EventEmitter<{
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
+    try {
+      await this.#start()
+    } catch (err) {
+      this.#started = false // a start that failed (an unreadable file) may be tried again
+      throw err
+    }
+  }
+
+  async #start(): Promise<void> {
     if (this.mode === 'offline') {
       this.#seen = fingerprint(statSync(this.#options.file, { throwIfNoEntry: false }))
       const doc = readFlagsFile(this.#options.file)

@@ -144,6 +144,20 @@ test('offline: a missing or invalid file fails start naming it; close is idempot
   )
 })
 
+test('offline: a start that failed on an unreadable file can be tried again once the file is fixed', async (t) => {
+  const file = demoCopy(t)
+  const good = readFileSync(file, 'utf8')
+  replaceFile(file, '{ not json')
+  const client = offline(file)
+  t.after(() => client.close())
+  await assert.rejects(client.start(), /is not usable/)
+  assert.equal(client.ready, false)
+  replaceFile(file, good)
+  await client.start()
+  assert.equal(client.ready, true, 'the second start loaded the fixed file')
+  assert.equal(client.state, 'offline')
+})
+
 test('offline: a file with no flags is ready with every flag off, and reloads keep working after it', {
   timeout: 20_000,
 }, async (t) => {
