@@ -48,6 +48,58 @@ const builtinsByRequire = {
   },
 }
 
+// CommonJS modules that their importers require at load but call only on some paths: each importer gets a
+// stand-in whose first use (a property read, a call, `new`) loads the module. What this saves a gateway
+// start (bench/RESULTS.md, start-up): the Unleash SDK's strategies require a regular-expression engine
+// (re2js, for the REGEX constraint operator) and an IP-address parser (ip-address, for the remote-address
+// strategy and the IN_CIDR operator); undici's client requires its HTTP/2 half (and with it node:http2),
+// used only when TLS negotiates h2; prom-client requires the OpenTelemetry API for exemplars, which the
+// services do not enable; Fastify requires semver to check a plugin's `fastify` version range, which no
+// plugin of ours declares (the peer dependencies do). Only `require()` calls are redirected: an ES `import` of these gets the
+// module itself, as do the modules' own files. A module belongs here only if no importer reads its
+// exports at load (a destructuring `const { x } = require(...)` would load it there and then, which is
+// harmless but saves nothing) and none enumerates them.
+const LAZY = [
+  { request: 're2js', resolved: /\/node_modules\/re2js\// },
+  { request: 'ip-address', resolved: /\/node_modules\/ip-address\// },
+  { request: '@opentelemetry/api', resolved: /\/node_modules\/@opentelemetry\/api\// },
+  { request: 'semver', resolved: /\/node_modules\/semver\// },
+  { request: './client-h2.js', resolved: /\/node_modules\/undici\/lib\/dispatcher\/client-h2\.js$/ },
+]
+const LAZY_FILTER = new RegExp(`^(${LAZY.map(({ request }) => request.replace(/[./]/g, '\\$&')).join('|')})$`)
+const RESOLVING = Symbol('zdd-lazy: resolving the module itself')
+const lazyModule = (path) => `let loaded
+const load = () => (loaded ??= require(${JSON.stringify(path)}))
+module.exports = new Proxy(function lazyModule() {}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  construct: (_, args) => Reflect.construct(load(), args),
+})
+`
+const lazyRequires = {
+  name: 'lazy-requires',
+  setup(build) {
+    build.onResolve({ filter: LAZY_FILTER }, async (args) => {
+      if (args.kind !== 'require-call' || args.pluginData === RESOLVING) return undefined
+      const own = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: RESOLVING,
+      })
+      const lazy = LAZY.find(({ request }) => request === args.path)
+      if (own.errors.length > 0 || !lazy?.resolved.test(own.path)) return undefined
+      return { path: own.path, namespace: 'zdd-lazy' }
+    })
+    build.onLoad({ filter: /.*/, namespace: 'zdd-lazy' }, (args) => ({
+      contents: lazyModule(args.path),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }))
+  },
+}
+
 // Chunks of an earlier build (tsc does not clean dist/): names carry a content hash, so they would pile up.
 const CHUNKS = join(dirname(entry), 'chunks')
 rmSync(CHUNKS, { recursive: true, force: true })
@@ -72,7 +124,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [builtinsByRequire],
+  plugins: [builtinsByRequire, lazyRequires],
 })
 // tsc's source map describes the file that is gone.
 rmSync(`${entry}.map`, { force: true })

@@ -6,6 +6,7 @@ import Fastify, {
 } from 'fastify'
 import { ControlHeaderRequiredError } from './errors.ts'
 import type { ServiceMetrics } from './metrics.ts'
+import { schemaController } from './schema-controller.ts'
 import type { Lifecycle } from './state.ts'
 
 /**
@@ -20,6 +21,7 @@ export function createManagementServer(opts: {
 }): FastifyInstance {
   const { lifecycle, metrics, controls } = opts
   const app = Fastify({
+    schemaController,
     loggerInstance: opts.logger.child({ server: 'management' }),
     logController: new LogController({ disableRequestLogging: true }),
   })

@@ -3,9 +3,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { attachLifecycle } from './attach.ts'
 import { type LifecycleConfig, loadConfig } from './config.ts'
 import type { ServiceMetrics } from './metrics.ts'
+import { schemaController } from './schema-controller.ts'
 import type { Lifecycle } from './state.ts'
 import { compileTrust } from './trust.ts'
-import { typeboxValidatorCompiler } from './validation.ts'
 
 export interface ServiceContext<C> {
   /** The service's name (ServiceDefinition.name). */
@@ -45,6 +45,8 @@ export async function createService<S extends TObject>(
   const graceful = base.SHUTDOWN_MODE === 'graceful'
   const { trust } = compileTrust(base.TRUST_PROXY)
   const app = Fastify({
+    // Before the service's own options, so that a service may bring Fastify's Ajv compilers back.
+    schemaController,
     ...def.fastifyOptions,
     logger: {
       level: base.LOG_LEVEL,
@@ -63,7 +65,6 @@ export async function createService<S extends TObject>(
     // X-Forwarded-* only from the configured proxies: request.ip, protocol and host are the real client's.
     trustProxy: (address: string) => trust(address),
   })
-  app.setValidatorCompiler(typeboxValidatorCompiler)
   allowHalfClosedClients(app.server)
   const attached = attachLifecycle(app, def.name, base)
   const { lifecycle, metrics, management } = attached
