@@ -30,36 +30,60 @@ function zeroCheck(
   }
 }
 
+/** One of our cells against the other libraries' cells at the same rate and propagation. */
+interface Versus {
+  c: StoredShutdown['cells'][number]
+  lost: number
+  rollouts: number
+  fewest: { name: string; lost: number; rollouts: number }
+}
+
+/**
+ * For each of `ours`, the library that lost the fewest per rollout in the same rate and propagation, and
+ * whether ours lost fewer per rollout. Per rollout: cells merged from several runs may hold different
+ * numbers of rollouts (RESULTS.md names them). Cells with no other library to compare with are left out.
+ */
+function versusOthers(r: StoredShutdown, ours: StoredShutdown['cells']): { rows: Versus[]; won: number } {
+  const rows: Versus[] = []
+  for (const c of ours) {
+    const fewest = r.cells
+      .filter(
+        (o) =>
+          o.rps === c.rps &&
+          o.propagationDelayMs === c.propagationDelayMs &&
+          o.variant !== LIFECYCLE &&
+          o.variant !== DEFAULTS,
+      )
+      .map((o) => ({ name: o.variant, lost: totals(o).lost, rollouts: o.rollouts.length }))
+      .sort((x, y) => x.lost / x.rollouts - y.lost / y.rollouts)[0]
+    if (fewest) rows.push({ c, lost: totals(c).lost, rollouts: c.rollouts.length, fewest })
+  }
+  const won = rows.filter((row) => row.lost / row.rollouts < row.fewest.lost / row.fewest.rollouts).length
+  return { rows, won }
+}
+
+function versusNote(rows: Versus[], withVariant: boolean): string {
+  return rows
+    .map(
+      (row) =>
+        `${withVariant ? `${row.c.variant}, ` : ''}${num(row.c.rps)} req/s at ${seconds(row.c.propagationDelayMs)}: ${num(row.lost)} in ${row.rollouts} vs ${row.fewest.name} ${num(row.fewest.lost)} in ${row.fewest.rollouts}`,
+    )
+    .join('; ')
+}
+
 /** Where propagation outlasts SHUTDOWN_DELAY_MS: does @zdd/lifecycle lose fewer than every other library? */
 function beyondDelayCheck(r: StoredShutdown): TargetCheck | undefined {
-  const p = r.params
-  const ours = r.cells.filter((c) => c.variant === LIFECYCLE && c.propagationDelayMs > p.shutdownDelayMs)
+  const ours = r.cells.filter(
+    (c) => c.variant === LIFECYCLE && c.propagationDelayMs > r.params.shutdownDelayMs,
+  )
   if (ours.length === 0) return undefined
-  const rows = ours.map((c) => {
-    const others = r.cells.filter(
-      (o) =>
-        o.rps === c.rps &&
-        o.propagationDelayMs === c.propagationDelayMs &&
-        o.variant !== LIFECYCLE &&
-        o.variant !== DEFAULTS,
-    )
-    const fewest = others
-      .map((o) => ({ name: o.variant, lost: totals(o).lost }))
-      .sort((a, b) => a.lost - b.lost)[0]
-    return { c, lost: totals(c).lost, fewest }
-  })
-  const compared = rows.filter((row) => row.fewest !== undefined)
-  const won = compared.filter((row) => row.fewest && row.lost < row.fewest.lost).length
+  const { rows, won } = versusOthers(r, ours)
   return {
-    target: '`@zdd/lifecycle` where propagation > SHUTDOWN_DELAY_MS: fewer lost than every other library',
-    measured: `${won}/${compared.length} cells`,
-    met: compared.length === 0 ? undefined : won === compared.length,
-    note: compared
-      .map(
-        (row) =>
-          `${num(row.c.rps)} req/s at ${seconds(row.c.propagationDelayMs)}: ${num(row.lost)} vs ${row.fewest?.name} ${num(row.fewest?.lost)}`,
-      )
-      .join('; '),
+    target:
+      '`@zdd/lifecycle` where propagation > SHUTDOWN_DELAY_MS: fewer lost per rollout than every other library',
+    measured: `${won}/${rows.length} cells`,
+    met: rows.length === 0 ? undefined : won === rows.length,
+    note: versusNote(rows, false),
   }
 }
 
@@ -70,37 +94,16 @@ function beyondDelayCheck(r: StoredShutdown): TargetCheck | undefined {
  */
 function beyondGraceCheck(r: StoredShutdown): TargetCheck | undefined {
   const grace = r.params.terminationGracePeriodMs
-  const beyond = r.cells.filter((c) => c.propagationDelayMs > grace)
-  const ours = beyond.filter((c) => c.variant === LIFECYCLE || c.variant === DEFAULTS)
+  const ours = r.cells.filter(
+    (c) => c.propagationDelayMs > grace && (c.variant === LIFECYCLE || c.variant === DEFAULTS),
+  )
   if (ours.length === 0) return undefined
-  const rows = ours.map((c) => {
-    const fewest = beyond
-      .filter(
-        (o) =>
-          o.rps === c.rps &&
-          o.propagationDelayMs === c.propagationDelayMs &&
-          o.variant !== LIFECYCLE &&
-          o.variant !== DEFAULTS,
-      )
-      .map((o) => ({ name: o.variant, lost: totals(o).lost, rollouts: o.rollouts.length }))
-      .sort((a, b) => a.lost / a.rollouts - b.lost / b.rollouts)[0]
-    return { c, lost: totals(c).lost, rollouts: c.rollouts.length, fewest }
-  })
-  const compared = rows.filter((row) => row.fewest !== undefined)
-  // Per rollout: cells beyond the grace period are long, and may hold different numbers of rollouts.
-  const won = compared.filter(
-    (row) => row.fewest && row.lost / row.rollouts < row.fewest.lost / row.fewest.rollouts,
-  ).length
+  const { rows, won } = versusOthers(r, ours)
   return {
     target: `\`@zdd/lifecycle\` where propagation > the grace period (${seconds(grace)}): fewer lost per rollout than every other library`,
-    measured: `${won}/${compared.length} cells`,
-    met: compared.length === 0 ? undefined : won === compared.length,
-    note: compared
-      .map(
-        (row) =>
-          `${row.c.variant}, ${num(row.c.rps)} req/s at ${seconds(row.c.propagationDelayMs)}: ${num(row.lost)} in ${row.rollouts} vs ${row.fewest?.name} ${num(row.fewest?.lost)} in ${row.fewest?.rollouts}`,
-      )
-      .join('; '),
+    measured: `${won}/${rows.length} cells`,
+    met: rows.length === 0 ? undefined : won === rows.length,
+    note: versusNote(rows, true),
   }
 }
 

@@ -131,10 +131,9 @@ rmSync(`${entry}.map`, { force: true })
 const inputs = Object.keys(result.metafile.inputs).length
 const outputs = Object.entries(result.metafile.outputs)
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`
-const main = outputs.find(([path]) => !path.includes('/chunks/'))?.[1].bytes ?? 0
-const lazy = outputs
-  .filter(([path]) => path.includes('/chunks/'))
-  .reduce((sum, [, out]) => sum + out.bytes, 0)
+const inChunks = (path) => path.startsWith(`${CHUNKS}/`)
+const main = outputs.find(([path]) => !inChunks(path))?.[1].bytes ?? 0
+const lazy = outputs.filter(([path]) => inChunks(path)).reduce((sum, [, out]) => sum + out.bytes, 0)
 process.stdout.write(
   `zdd-bundle: ${entry} ← ${inputs} modules, ${mib(main)}${lazy ? ` (+ ${mib(lazy)} loaded on demand, in chunks/)` : ''}\n`,
 )

@@ -71,7 +71,7 @@ export class FlagClient extends EventEmitter<{
   readonly mode: 'offline' | 'server'
   readonly #options: FlagClientOptions
   /** The SDK's evaluator (offline) or its whole client (server mode; ./unleash.ts, loaded only then). */
-  #unleash: Evaluator | undefined
+  #evaluator: Evaluator | undefined
   #started = false
   #state: SyncState = 'starting'
   #reloading: Promise<void> = Promise.resolve()
@@ -102,7 +102,7 @@ export class FlagClient extends EventEmitter<{
 
   /** Flags can be evaluated: the bootstrap file is loaded or the first sync succeeded. */
   get ready(): boolean {
-    return this.#state !== 'starting' && this.#state !== 'closed' && this.#unleash !== undefined
+    return this.#state !== 'starting' && this.#state !== 'closed' && this.#evaluator !== undefined
   }
 
   /**
@@ -139,15 +139,15 @@ export class FlagClient extends EventEmitter<{
   }
 
   isEnabled(name: string, context: Context, fallback = false): boolean {
-    const unleash = this.#unleash
-    const enabled = unleash ? unleash.decide(name, context, fallback) : fallback
+    const evaluator = this.#evaluator
+    const enabled = evaluator ? evaluator.decide(name, context, fallback) : fallback
     this.onEvaluated?.(name, enabled ? 'on' : 'off')
     return enabled
   }
 
   variant(name: string, context: Context): Evaluation {
-    const unleash = this.#unleash
-    const v: Variant | undefined = unleash?.decideVariant(name, context, NO_VARIANT)
+    const evaluator = this.#evaluator
+    const v: Variant | undefined = evaluator?.decideVariant(name, context, NO_VARIANT)
     const result: Evaluation = !v?.enabled
       ? v?.feature_enabled
         ? NO_VARIANT_ON
@@ -166,7 +166,7 @@ export class FlagClient extends EventEmitter<{
 
   /** The definitions in use now, summarised (rollout %, variant weights) for pages and the CLI. */
   list(): FlagSummary[] {
-    const features = this.#unleash?.definitions() ?? []
+    const features = this.#evaluator?.definitions() ?? []
     return summarize({ version: 2, features: features as unknown as FlagsDocument['features'] })
   }
 
@@ -174,9 +174,9 @@ export class FlagClient extends EventEmitter<{
   async close(): Promise<void> {
     if (this.#state === 'closed') return
     this.#unwatch()
-    const unleash = this.#unleash
+    const evaluator = this.#evaluator
     this.#setState('closed')
-    await unleash?.close()
+    await evaluator?.close()
   }
 
   async #startServer(): Promise<void> {
@@ -192,7 +192,7 @@ export class FlagClient extends EventEmitter<{
       refreshMs,
       bootstrapFile: file,
     })
-    this.#unleash = unleash
+    this.#evaluator = unleash
     // `synced` only once evaluations use the fetched data: the first fetch's `changed` comes a tick before
     // the SDK answers from it; its `ready` (below) then reports the sync.
     const fetched = () => {
@@ -244,8 +244,8 @@ export class FlagClient extends EventEmitter<{
     const next = new OfflineEvaluator(this.#options.appName, this.#options.environment, doc, (err) =>
       this.#options.log.error({ err }, 'flag client error'),
     )
-    const previous = this.#unleash
-    this.#unleash = next
+    const previous = this.#evaluator
+    this.#evaluator = next
     await previous?.close()
   }
 
