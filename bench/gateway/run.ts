@@ -68,8 +68,24 @@ export interface GatewayResults {
   profileAttribution?: 'module'
   /** The direct run once more at the end of each fixed-rate round: how much p99 moves between two identical runs. */
   fixedDirectRepeat?: LoadgenResult[]
+  /**
+   * How late the event loop of the process answering the generator ran during each fixed-rate run (the
+   * catalog when direct, the gateway on its routes; the bare proxy and HAProxy expose none): where a
+   * request's p99 goes when it waits for that process. Absent in older results.
+   */
+  fixedLoopDelay?: Partial<Record<TargetName, LoopDelay[]>>
   durationMs: number
 }
+
+/** Event-loop delay over one run, in ms beyond the sampling interval. */
+export interface LoopDelay {
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+}
+
+/** prom-client samples the loop every 10 ms (its default `eventLoopMonitoringPrecision`, which the services keep). */
+const LOOP_SAMPLE_MS = 10
 
 const LOADGEN_DESCRIPTION =
   'bench/lib/loadgen.ts in its own Node process: undici Clients, one keep-alive connection each, pipelining 1; ' +
@@ -100,7 +116,10 @@ function routeTable(catalogA: number, catalogB: number): string {
 }
 
 interface Stack {
-  ports: Record<'catalogA' | 'catalogB' | 'gateway' | 'gatewayManagement' | 'bare' | 'haproxy', number>
+  ports: Record<
+    'catalogA' | 'catalogAManagement' | 'catalogB' | 'gateway' | 'gatewayManagement' | 'bare' | 'haproxy',
+    number
+  >
   gatewayEnv: Record<string, string>
   pids: Partial<Record<'catalogA' | 'gateway' | 'bare' | 'haproxy', number>>
 
@@ -112,6 +131,7 @@ async function startStack(dir: string, processes: Spawned[]): Promise<Stack> {
   const port = async () => freePort()
   const ports = {
     catalogA: await port(),
+    catalogAManagement: await port(),
     catalogB: await port(),
     gateway: await port(),
     gatewayManagement: await port(),
@@ -124,7 +144,7 @@ async function startStack(dir: string, processes: Spawned[]): Promise<Stack> {
     ['catalog-a', ports.catalogA],
     ['catalog-b', ports.catalogB],
   ] as const) {
-    const managementPort = await port()
+    const managementPort = name === 'catalog-a' ? ports.catalogAManagement : await port()
     const proc = spawnNode([SERVICE_ENTRIES.catalog], {
       ...common,
       POD_NAME: name,
@@ -181,6 +201,28 @@ function portOf(stack: Stack, target: TargetName): number {
   if (target === 'bare-proxy') return stack.ports.bare
   if (target === 'haproxy') return stack.ports.haproxy
   return stack.ports.gateway
+}
+
+/** The management port of the process answering the generator for `target`, where it has one. */
+function managementPortOf(stack: Stack, target: TargetName): number | undefined {
+  if (target === 'direct') return stack.ports.catalogAManagement
+  if (target.startsWith('gateway')) return stack.ports.gatewayManagement
+  return undefined
+}
+
+/**
+ * The event-loop delay prom-client's default metrics report (nodejs_eventloop_lag_{p50,p99,max}_seconds),
+ * less the sampling interval. Each scrape resets prom-client's histogram, so a scrape right before a run
+ * starts the window and one right after reads it.
+ */
+async function loopDelay(managementPort: number): Promise<LoopDelay> {
+  const text = await getText(managementPort, '/metrics')
+  const beyondSample = (name: string) => {
+    const match = new RegExp(`^nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)
+    if (!match) throw new Error(`no nodejs_eventloop_lag_${name}_seconds on :${managementPort}/metrics`)
+    return Math.max(0, Number(match[1]) * 1000 - LOOP_SAMPLE_MS)
+  }
+  return { p50Ms: beyondSample('p50'), p99Ms: beyondSample('p99'), maxMs: beyondSample('max') }
 }
 
 /** Counters `shadow_*` from the gateway's /metrics, summed per name and result/reason label. */
@@ -260,6 +302,7 @@ export async function runGatewayBench(params: GatewayParams): Promise<GatewayRes
   const fixed: GatewayResults['fixed'] = {}
   const cpuPerRequestUs: GatewayResults['cpuPerRequestUs'] = {}
   const fixedDirectRepeat: LoadgenResult[] = []
+  const fixedLoopDelay: GatewayResults['fixedLoopDelay'] = {}
   let fixedRps = 0
   try {
     const stack = await startStack(dir, processes)
@@ -297,7 +340,10 @@ export async function runGatewayBench(params: GatewayParams): Promise<GatewayRes
     )
     for (let round = 1; round <= params.rounds; round += 1) {
       for (const target of targets) {
+        const management = managementPortOf(stack, target.name)
+        if (management) await loopDelay(management) // starts the window
         const result = await load(target, 'fixed')
+        if (management) push(fixedLoopDelay, target.name, await loopDelay(management))
         push(fixed, target.name, result)
         log(
           `gateway round ${round}: ${target.label} at ${fixedRps} req/s: p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms`,
@@ -327,6 +373,7 @@ export async function runGatewayBench(params: GatewayParams): Promise<GatewayRes
       ...(bareProfile ? { bareProfile } : {}),
       profileAttribution: 'module',
       fixedDirectRepeat,
+      fixedLoopDelay,
       durationMs: Math.round(performance.now() - startedAt),
     }
   } finally {

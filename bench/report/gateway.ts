@@ -89,12 +89,27 @@ export function gatewaySection(r: Results): { markdown: string; checks: TargetCh
   out.push(
     `### Fixed rate: ${num(r.fixedRps)} req/s (${pct(p.fixedShare)} of the gateway's max on the plain route), open loop`,
   )
+  const loop = (name: TargetName) => {
+    const runs = r.fixedLoopDelay?.[name]
+    if (!runs?.length) return '–'
+    return `${ms(median(runs.map((d) => d.p99Ms)), 2)} / ${ms(median(runs.map((d) => d.maxMs)), 1)}`
+  }
+  const hasLoop = r.fixedLoopDelay !== undefined
   out.push(
     table(
-      ['target', 'p50', 'p99', 'p99 added vs direct', 'p50 vs bare proxy', 'p99 vs bare proxy', 'errors'],
+      [
+        'target',
+        'p50',
+        'p99',
+        'p99 added vs direct',
+        'p50 vs bare proxy',
+        'p99 vs bare proxy',
+        'errors',
+        ...(hasLoop ? ['event-loop delay p99 / max (answering process)'] : []),
+      ],
       targets.map((t) => {
         const s = fixed.get(t.name)
-        if (!s) return [t.label, '–', '–', '–', '–', '–', '–']
+        if (!s) return [t.label, '–', '–', '–', '–', '–', '–', ...(hasLoop ? ['–'] : [])]
         return [
           t.label,
           ms(s.p50, 2),
@@ -105,10 +120,17 @@ export function gatewaySection(r: Results): { markdown: string; checks: TargetCh
           pct(ratio(s.p50, fixedBare?.p50 ?? 0)),
           pct(ratio(s.p99, fixedBare?.p99 ?? 0)),
           num(s.errors),
+          ...(hasLoop ? [loop(t.name)] : []),
         ]
       }),
     ),
   )
+  if (hasLoop) {
+    out.push(
+      "Event-loop delay: how late the answering process's event loop ran during the run (prom-client's `nodejs_eventloop_lag_*` from its /metrics, scraped right before and right after, less its 10 ms sampling interval; medians over the rounds). " +
+        'A request that arrives while the loop is late waits that long before the process reads it, so where the loop delay p99 is close to the p99 added over direct, the added tail is requests queued behind the process (its own work, or the other processes on the 2 cores), not time spent on them. The bare proxy and HAProxy expose no such metric.',
+    )
+  }
   const again = summary(r.fixedDirectRepeat)
   const first = get(fixed, 'direct')
   if (again && first) {
@@ -205,6 +227,8 @@ export function gatewaySection(r: Results): { markdown: string; checks: TargetCh
   if (plainFixed && fixedBare) {
     const over = plainFixed.p99 - fixedBare.p99
     const withinNoise = noise !== undefined && over > 0 && over <= noise
+    const gatewayLoopRuns = r.fixedLoopDelay?.['gateway-plain']
+    const gatewayLoop = gatewayLoopRuns?.length ? median(gatewayLoopRuns.map((d) => d.p99Ms)) : undefined
     checks.push({
       target: "p99 at half of max load ≤ the bare proxy's, measured in the same round",
       measured: `p99 ${num(plainFixed.p99, 2)} ms vs ${num(fixedBare.p99, 2)} ms (bare @fastify/http-proxy) at ${num(r.fixedRps)} req/s: ${over > 0 ? '+' : ''}${num(over, 2)} ms`,
@@ -214,7 +238,10 @@ export function gatewaySection(r: Results): { markdown: string; checks: TargetCh
         (noise !== undefined
           ? `; direct's own p99 moved by ${num(noise, 2)} ms between two identical runs in this round${withinNoise ? ', so the difference is within noise' : ''}`
           : '') +
-        '; both proxies share 2 cores with the generator and the catalog, so their p99 is queueing behind the other processes (see "Where the CPU goes")',
+        '; both proxies share 2 cores with the generator and the catalog, so their p99 is queueing behind the other processes (see "Where the CPU goes")' +
+        (gatewayLoop
+          ? `; the gateway's event loop ran late by ${num(gatewayLoop, 2)} ms at p99 during its run (see "Fixed rate")`
+          : ''),
     })
   }
   const headline =
