@@ -46,6 +46,7 @@ function runsText(r: Results): string {
   if (runs.length < 2) return machineLine(r.machine, r.profileName, r.durationMs)
   return [
     `Cells from ${runs.length} runs (each cell's date is in the last table):`,
+    '', // Markdown (and the formatter CI runs) wants a blank line before a list
     ...runs.map(
       (run) =>
         `- ${run.cells} cells, ${run.rolloutsPerCell} rollout${run.rolloutsPerCell === 1 ? '' : 's'} per cell${run.covers ? ` (${run.covers})` : ''}: ${machineLine(run.machine, run.profileName, run.durationMs)}`,
