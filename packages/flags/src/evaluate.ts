@@ -1,4 +1,4 @@
-import type { Context, Variant } from 'unleash-client'
+import type { Context, UnleashConfig, Variant } from 'unleash-client'
 // The SDK's evaluator alone, without the SDK's client around it: the client also loads its HTTP stack
 // (make-fetch-happen, cacache, proxy agents, streaming), which offline mode never uses and which cost most
 // of the SDK's start-up time and memory (bench/RESULTS.md, start-up). Evaluation stays the SDK's own code.
@@ -10,6 +10,7 @@ import type { FlagsDocument } from './schema.ts'
 // A CommonJS module with `exports.default`: Node hands ESM its whole `module.exports` as the default.
 const UnleashClient = sdkClient.default
 type UnleashClient = InstanceType<typeof UnleashClient>
+type RepositoryInterface = NonNullable<UnleashConfig['repository']>
 
 /** The SDK's flag definitions, as `list()` summarises them. */
 export type FeatureDefinition = ReturnType<FixedRepository['getToggles']>[number]
@@ -44,7 +45,9 @@ export class OfflineEvaluator implements Evaluator {
 
   constructor(appName: string, environment: string, doc: FlagsDocument, onError: (err: Error) => void) {
     this.#repository = new FixedRepository(doc)
-    this.#client = new UnleashClient(this.#repository, defaultStrategies)
+    // The evaluator's constructor asks for a whole repository (events, start, stop, fetching); what it reads
+    // is getToggle and getSegment (conformance.test.ts runs Unleash's client specification through it).
+    this.#client = new UnleashClient(this.#repository as unknown as RepositoryInterface, defaultStrategies)
     // Malformed definitions are reported as 'error' events; one without a listener would crash the process.
     this.#client.on('error', onError)
     this.#static = { appName, environment }
@@ -64,7 +67,6 @@ export class OfflineEvaluator implements Evaluator {
     return this.#repository.getToggles()
   }
 
-  async close(): Promise<void> {
-    this.#repository.stop()
-  }
+  /** Nothing to stop: no timers, sockets or listeners outside this object. */
+  async close(): Promise<void> {}
 }
