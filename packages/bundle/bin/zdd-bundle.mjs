@@ -10,7 +10,7 @@
 // (import.meta.resolve), never relative to its own module, so they resolve from the bundle as well.
 import { readFileSync, rmSync } from 'node:fs'
 import { builtinModules } from 'node:module'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { build } from 'esbuild'
 
 const MARKER = '// zdd-bundle: one file'
@@ -81,7 +81,10 @@ const lazyRequires = {
   name: 'lazy-requires',
   setup(build) {
     build.onResolve({ filter: LAZY_FILTER }, async (args) => {
-      if (args.kind !== 'require-call' || args.pluginData === RESOLVING) return undefined
+      // The stand-in's own require() of the module resolves as usual.
+      if (args.kind !== 'require-call' || args.pluginData === RESOLVING || args.namespace === 'zdd-lazy') {
+        return undefined
+      }
       const own = await build.resolve(args.path, {
         kind: args.kind,
         importer: args.importer,
@@ -90,13 +93,14 @@ const lazyRequires = {
       })
       const lazy = LAZY.find(({ request }) => request === args.path)
       if (own.errors.length > 0 || !lazy?.resolved.test(own.path)) return undefined
-      return { path: own.path, namespace: 'zdd-lazy' }
+      // Relative to the build's folder, as esbuild names every other module: the path is written into the
+      // bundle, and an absolute one would make the same sources bundle differently in another checkout.
+      return { path: relative(process.cwd(), own.path), namespace: 'zdd-lazy' }
     })
-    build.onLoad({ filter: /.*/, namespace: 'zdd-lazy' }, (args) => ({
-      contents: lazyModule(args.path),
-      loader: 'js',
-      resolveDir: dirname(args.path),
-    }))
+    build.onLoad({ filter: /.*/, namespace: 'zdd-lazy' }, (args) => {
+      const file = resolve(args.path)
+      return { contents: lazyModule(`./${basename(file)}`), loader: 'js', resolveDir: dirname(file) }
+    })
   },
 }
 
